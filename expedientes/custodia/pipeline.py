@@ -1,0 +1,167 @@
+"""stream in → size limit → type from the bytes → clamd INSTREAM → SHA-256 → S3 put →
+database row, all or nothing.
+
+The file is spooled once to a temporary file in fixed-size chunks (memory stays flat),
+counting its size and SHA-256 on the way in; then each check runs on the spool; only a
+file that passed every check reaches the store; the caller's row is written in a
+transaction, and if that fails the stored version is removed again. A crash between the
+put and the commit can leave an unreferenced object version, never a row without its
+object: `manage.py custodia_conciliar` lists and removes such orphans."""
+
+import hashlib
+import logging
+import os
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from typing import Callable, TypeVar
+
+from django.conf import settings
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+
+from . import almacen, antivirus, tipos
+from .errores import ArchivoRechazado
+
+logger = logging.getLogger(__name__)
+
+BLOQUE = 1024 * 1024
+T = TypeVar("T")
+
+
+@dataclass
+class ArchivoEntrante:
+    nombre: str
+    spool: "tempfile._TemporaryFileWrapper"
+    tamano: int = 0
+    sha256: str = ""
+    tipo_mime: str = ""
+    veredicto: antivirus.Veredicto | None = None
+
+
+@dataclass(frozen=True)
+class ArchivoCustodiado:
+    """What the pipeline hands to the caller's `registrar`: a stored, checked version."""
+
+    objeto: almacen.ObjetoAlmacenado
+    nombre: str
+    tamano: int
+    sha256: str
+    tipo_mime: str
+    antivirus_resultado: str
+    antivirus_motor: str
+
+    def campos(self) -> dict:
+        """The custody fields of an AdjuntoVersion row."""
+        return {
+            "clave": self.objeto.clave,
+            "version_s3": self.objeto.version_s3,
+            "nombre_original": self.nombre,
+            "tamano": self.tamano,
+            "sha256": self.sha256,
+            "tipo_mime": self.tipo_mime,
+            "antivirus_resultado": self.antivirus_resultado,
+            "antivirus_motor": self.antivirus_motor,
+        }
+
+
+def nombre_limpiar(nombre: str | None) -> str:
+    """The original name is kept as metadata only; still, no paths or control characters."""
+    nombre = unicodedata.normalize("NFC", nombre or "")
+    nombre = re.split(r"[\\/]", nombre)[-1]
+    nombre = "".join(c for c in nombre if unicodedata.category(c)[0] != "C").strip(" .")
+    if len(nombre) > 255:
+        base, ext = os.path.splitext(nombre)
+        nombre = base[: 255 - len(ext)] + ext
+    return nombre or "archivo"
+
+
+def _excede(nombre: str) -> ArchivoRechazado:
+    limite = settings.CUSTODIA["TAMANO_MAXIMO"]
+    return ArchivoRechazado(
+        "excede_tamano",
+        f"El archivo «{nombre}» supera el tamaño máximo permitido ({filesizeformat(limite)}).",
+    )
+
+
+def _recibir(entrante: ArchivoEntrante, flujo) -> None:
+    """Copy the stream to the spool in fixed-size blocks, with size limit and SHA-256."""
+    limite = settings.CUSTODIA["TAMANO_MAXIMO"]
+    huella = hashlib.sha256()
+    if hasattr(flujo, "seek") and getattr(flujo, "seekable", lambda: True)():
+        flujo.seek(0)
+    while bloque := flujo.read(BLOQUE):
+        entrante.tamano += len(bloque)
+        if entrante.tamano > limite:
+            raise _excede(entrante.nombre)
+        huella.update(bloque)
+        entrante.spool.write(bloque)
+    entrante.spool.flush()
+    if entrante.tamano == 0:
+        raise ArchivoRechazado("vacio", f"El archivo «{entrante.nombre}» está vacío.")
+    entrante.sha256 = huella.hexdigest()
+
+
+def _tipo(entrante: ArchivoEntrante) -> None:
+    entrante.tipo_mime = tipos.tipo_verificar(entrante.spool.name, entrante.nombre)
+
+
+def _antivirus(entrante: ArchivoEntrante) -> None:
+    entrante.veredicto = antivirus.escanear(
+        entrante.spool, nombre=entrante.nombre, tamano=entrante.tamano
+    )
+
+
+# The checks, in order; each raises ArchivoRechazado to stop the chain.
+PASOS = (_tipo, _antivirus)
+
+
+def _almacenar(entrante: ArchivoEntrante) -> ArchivoCustodiado:
+    try:
+        objeto = almacen.guardar(
+            entrante.spool.name, tamano=entrante.tamano, sha256=entrante.sha256,
+            tipo_mime=entrante.tipo_mime, nombre=entrante.nombre,
+        )
+    except Exception as exc:
+        logger.error("No se pudo guardar %s en el almacén: %r", entrante.nombre, exc)
+        raise ArchivoRechazado(
+            "almacen_no_disponible",
+            f"No se pudo guardar «{entrante.nombre}» en el almacén de archivos. "
+            "Nada quedó registrado; intente más tarde o avise al administrador.",
+        ) from exc
+    return ArchivoCustodiado(
+        objeto=objeto, nombre=entrante.nombre, tamano=entrante.tamano,
+        sha256=entrante.sha256, tipo_mime=entrante.tipo_mime,
+        antivirus_resultado=entrante.veredicto.resultado,
+        antivirus_motor=entrante.veredicto.motor,
+    )
+
+
+def custodiar(*, flujo, nombre: str | None, registrar: Callable[[ArchivoCustodiado], T]) -> T:
+    """Take a file into custody and return what `registrar` (which writes the row) returns.
+    Raises ArchivoRechazado with a Spanish message; then nothing was stored or recorded."""
+    nombre = nombre_limpiar(nombre or getattr(flujo, "name", None))
+    declarado = getattr(flujo, "size", None)
+    if declarado is not None and declarado > settings.CUSTODIA["TAMANO_MAXIMO"]:
+        raise _excede(nombre)
+    with tempfile.NamedTemporaryFile(
+        prefix="custodia-", dir=settings.CUSTODIA["TEMP_DIR"]
+    ) as spool:
+        entrante = ArchivoEntrante(nombre=nombre, spool=spool)
+        _recibir(entrante, flujo)
+        for paso in PASOS:
+            paso(entrante)
+        custodiado = _almacenar(entrante)
+    try:
+        with transaction.atomic():
+            return registrar(custodiado)
+    except BaseException:
+        try:
+            almacen.eliminar(custodiado.objeto)
+        except Exception:
+            logger.exception(
+                "No se pudo retirar %s tras un fallo; custodia_conciliar lo encontrará",
+                custodiado.objeto.clave,
+            )
+        raise

@@ -1,0 +1,53 @@
+"""What may enter: the type is read from the bytes with libmagic (python-magic, as
+paperless-ngx does), never trusted from the name or the browser."""
+
+import os
+
+import magic
+
+from .errores import ArchivoRechazado
+
+# sniffed MIME type → (label for messages, extensions a name may carry)
+PERMITIDOS = {
+    "application/pdf": ("PDF", {".pdf"}),
+    "image/jpeg": ("imagen JPEG", {".jpg", ".jpeg"}),
+    "image/png": ("imagen PNG", {".png"}),
+    "image/tiff": ("imagen TIFF", {".tif", ".tiff"}),
+    "application/msword": ("documento de Word", {".doc"}),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (
+        "documento de Word", {".docx"}),
+    "application/vnd.ms-excel": ("hoja de Excel", {".xls"}),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (
+        "hoja de Excel", {".xlsx"}),
+    "application/vnd.ms-powerpoint": ("presentación de PowerPoint", {".ppt"}),
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": (
+        "presentación de PowerPoint", {".pptx"}),
+    "application/vnd.oasis.opendocument.text": ("documento ODT", {".odt"}),
+    "application/vnd.oasis.opendocument.spreadsheet": ("hoja ODS", {".ods"}),
+}
+
+
+def tipo_detectar(ruta: str) -> str:
+    return magic.from_file(ruta, mime=True)
+
+
+def tipo_verificar(ruta: str, nombre: str) -> str:
+    """Return the sniffed MIME type, or refuse a type outside the allow-list or a name
+    whose extension contradicts the content (a renamed executable, a PDF called .exe)."""
+    tipo = tipo_detectar(ruta)
+    if tipo not in PERMITIDOS:
+        raise ArchivoRechazado(
+            "tipo_no_permitido",
+            f"El archivo «{nombre}» no es de un tipo permitido (se detectó {tipo}). "
+            "Se aceptan PDF, imágenes (JPEG, PNG, TIFF) y documentos de oficina "
+            "(Word, Excel, PowerPoint, OpenDocument).",
+        )
+    etiqueta, extensiones = PERMITIDOS[tipo]
+    extension = os.path.splitext(nombre)[1].lower()
+    if extension and extension not in extensiones:
+        raise ArchivoRechazado(
+            "extension_no_coincide",
+            f"El nombre «{nombre}» no corresponde a su contenido ({etiqueta}). "
+            "Revise que sea el archivo correcto.",
+        )
+    return tipo

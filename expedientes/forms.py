@@ -1,0 +1,93 @@
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from wagtail.admin.widgets import AdminDateInput
+
+from expedientes.identificacion import identificacion_validar
+from expedientes.models import Provincia
+from permisos.roles import ROL_ABOGADO
+
+
+def errores_al_formulario(form, error: ValidationError) -> None:
+    """A service's ValidationError onto the form: on its field when the form has it."""
+    por_campo = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+    for campo, mensajes in por_campo.items():
+        for mensaje in mensajes:
+            form.add_error(campo if campo in form.fields else None, mensaje)
+
+
+class ExpedienteAbrirForm(forms.Form):
+    identificacion = forms.CharField(
+        label="Cédula o RUC del coactivado", max_length=20,
+        help_text="10 dígitos (cédula) o 13 dígitos (RUC).",
+    )
+    nombre = forms.CharField(label="Nombres o razón social", max_length=255)
+    provincia = forms.ChoiceField(label="Provincia")
+    fecha_recepcion = forms.DateField(
+        label="Fecha de recepción de la orden de cobro", widget=AdminDateInput,
+        help_text="dd/mm/aaaa",
+    )
+    monto_titulo = forms.DecimalField(
+        label="Monto del título de crédito (USD)", max_digits=14, decimal_places=2,
+        min_value=Decimal("0.01"), localize=True, help_text="Ej.: 1250,75",
+        error_messages={"min_value": "El monto debe ser mayor que cero."},
+    )
+    abogado = forms.ModelChoiceField(
+        label="Abogado impulsor", required=False, queryset=get_user_model().objects.none(),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        jurisdiccion = set(settings.PROVINCIAS_JURISDICCION)
+        self.fields["provincia"].choices = [("", "---------")] + [
+            (codigo, nombre) for codigo, nombre in Provincia.choices if codigo in jurisdiccion
+        ]
+        self.fields["abogado"].queryset = get_user_model().objects.filter(
+            groups__name=ROL_ABOGADO, is_active=True
+        ).order_by("first_name", "last_name")
+
+    def clean_identificacion(self):
+        resultado = identificacion_validar(self.cleaned_data["identificacion"])
+        self.advertencia = resultado.advertencia
+        return resultado.numero
+
+
+def _campo_archivo():
+    limite = filesizeformat(settings.CUSTODIA["TAMANO_MAXIMO"])
+    return forms.FileField(
+        label="Archivo",
+        help_text=f"PDF, imagen (JPEG, PNG, TIFF) o documento de oficina; hasta {limite}.",
+    )
+
+
+class _ArchivoFormMixin:
+    """A file stopped by the upload handler for its size never reaches the form: say why
+    instead of «this field is required»."""
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.excedido = bool(request and "archivo" in getattr(request, "custodia_excedidos", ()))
+
+    def full_clean(self):
+        super().full_clean()
+        if self.excedido:
+            limite = filesizeformat(settings.CUSTODIA["TAMANO_MAXIMO"])
+            self.errors["archivo"] = self.error_class(
+                [f"El archivo supera el tamaño máximo permitido ({limite})."]
+            )
+
+
+class AdjuntoForm(_ArchivoFormMixin, forms.Form):
+    titulo = forms.CharField(
+        label="Título del adjunto", max_length=255, required=False,
+        help_text="Ej.: «Auto de pago firmado». Si lo deja vacío, se usa el nombre del archivo.",
+    )
+    archivo = _campo_archivo()
+
+
+class AdjuntoVersionForm(_ArchivoFormMixin, forms.Form):
+    archivo = _campo_archivo()

@@ -1,0 +1,66 @@
+from django.db import models
+from django.utils import formats
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel
+from wagtail.models import Page
+
+from permisos.paginas import PaginaProtegidaMixin
+
+
+class TipoActuacion(models.TextChoices):
+    ORDEN_DE_COBRO = "orden_cobro", _("Orden de cobro")
+    AUTO_DE_PAGO = "auto_pago", _("Auto de pago / orden de pago inmediato")
+    PROVIDENCIA = "providencia", _("Providencia")
+    CITACION = "citacion", _("Citación")
+    NOTIFICACION = "notificacion", _("Notificación")
+    RAZON = "razon", _("Razón")
+    MEDIDA_CAUTELAR = "medida_cautelar", _("Medida cautelar")
+    OFICIO = "oficio", _("Oficio")
+    EMBARGO = "embargo", _("Embargo")
+    AVALUO = "avaluo", _("Avalúo")
+    REMATE = "remate", _("Remate")
+    CONVENIO_DE_PAGO = "convenio_pago", _("Convenio / facilidades de pago")
+    PAGO = "pago", _("Pago")
+    ESCRITO = "escrito", _("Escrito del coactivado")
+    INFORME_INSOLVENCIA = "informe_insolvencia", _("Informe de insolvencia")
+    OTRO = "otro", _("Otra actuación")
+
+
+class ActuacionPage(PaginaProtegidaMixin, Page):
+    """One procedural act of the expediente, holding its attached files (Adjuntos)."""
+
+    tipo = models.CharField(_("tipo"), max_length=30, choices=TipoActuacion.choices)
+    fecha = models.DateField(_("fecha"))
+    numero = models.CharField(_("número"), max_length=60, blank=True)
+    resumen = models.TextField(_("resumen"), blank=True)
+
+    parent_page_types = ["expedientes.ExpedientePage"]
+    subpage_types = []
+    template = "expedientes/actuacion_page.html"
+
+    content_panels = [
+        FieldRowPanel([FieldPanel("tipo"), FieldPanel("fecha"), FieldPanel("numero")]),
+        FieldPanel("resumen"),
+        HelpPanel(template="expedientes/panels/actuacion_adjuntos.html", heading=_("Adjuntos")),
+    ]
+    promote_panels = []
+
+    class Meta:
+        verbose_name = _("actuación")
+        verbose_name_plural = _("actuaciones")
+
+    def get_context(self, request, *args, **kwargs):
+        from expedientes.selectors import adjuntos_de
+
+        context = super().get_context(request, *args, **kwargs)
+        context["adjuntos"] = adjuntos_de(self)
+        return context
+
+    def full_clean(self, *args, **kwargs):
+        if self.tipo and self.fecha:
+            partes = [self.get_tipo_display(), self.numero, formats.date_format(self.fecha)]
+            self.title = " ".join(p for p in partes if p)[:255]
+            if not self.slug:
+                self.slug = slugify(f"{self.tipo}-{self.fecha:%Y%m%d}-{self.numero}")[:200]
+        super().full_clean(*args, **kwargs)

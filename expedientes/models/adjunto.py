@@ -1,0 +1,69 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Adjunto(models.Model):
+    """A file of an actuación (e.g. «Auto de pago firmado»). Its content lives in its
+    versions; nothing is ever overwritten."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    actuacion = models.ForeignKey(
+        "expedientes.ActuacionPage", verbose_name=_("actuación"), on_delete=models.PROTECT,
+        related_name="adjuntos",
+    )
+    titulo = models.CharField(_("título"), max_length=255)
+    creado_en = models.DateTimeField(_("creado el"), auto_now_add=True)
+    creado_por = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("creado por"), null=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("adjunto")
+        verbose_name_plural = _("adjuntos")
+        ordering = ["creado_en", "pk"]
+
+    def __str__(self):
+        return self.titulo
+
+    @property
+    def version_actual(self):
+        return self.versiones.order_by("-numero").first()
+
+
+class AdjuntoVersion(models.Model):
+    """One stored version: where its bytes are (S3 key + VersionId) and the custody facts
+    gathered by the pipeline when it came in."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    adjunto = models.ForeignKey(
+        Adjunto, verbose_name=_("adjunto"), on_delete=models.PROTECT, related_name="versiones"
+    )
+    numero = models.PositiveIntegerField(_("versión"))
+    clave = models.CharField(_("clave del objeto"), max_length=200, unique=True)
+    version_s3 = models.CharField(_("versión del objeto"), max_length=200)
+    nombre_original = models.CharField(_("nombre original"), max_length=255)
+    tamano = models.BigIntegerField(_("tamaño (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    tipo_mime = models.CharField(_("tipo (detectado)"), max_length=120)
+    antivirus_resultado = models.CharField(_("resultado del antivirus"), max_length=120)
+    antivirus_motor = models.CharField(_("motor y firmas del antivirus"), max_length=200)
+    subido_en = models.DateTimeField(_("subido el"), auto_now_add=True)
+    subido_por = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("subido por"), null=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("versión de adjunto")
+        verbose_name_plural = _("versiones de adjuntos")
+        ordering = ["adjunto", "numero"]
+        constraints = [
+            models.UniqueConstraint(fields=["adjunto", "numero"], name="adjunto_version_unica"),
+        ]
+
+    def __str__(self):
+        return f"{self.adjunto} (v{self.numero})"

@@ -1,0 +1,103 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, MultiFieldPanel
+from wagtail.models import Page
+
+from permisos.paginas import PaginaProtegidaMixin
+
+from .arbol import LockedAddChildMixin
+
+
+class Provincia(models.TextChoices):
+    """Ecuador's provinces with their INEC codes (also the first two digits of a cédula)."""
+
+    AZUAY = "01", "Azuay"
+    BOLIVAR = "02", "Bolívar"
+    CANAR = "03", "Cañar"
+    CARCHI = "04", "Carchi"
+    COTOPAXI = "05", "Cotopaxi"
+    CHIMBORAZO = "06", "Chimborazo"
+    EL_ORO = "07", "El Oro"
+    ESMERALDAS = "08", "Esmeraldas"
+    GUAYAS = "09", "Guayas"
+    IMBABURA = "10", "Imbabura"
+    LOJA = "11", "Loja"
+    LOS_RIOS = "12", "Los Ríos"
+    MANABI = "13", "Manabí"
+    MORONA_SANTIAGO = "14", "Morona Santiago"
+    NAPO = "15", "Napo"
+    PASTAZA = "16", "Pastaza"
+    PICHINCHA = "17", "Pichincha"
+    TUNGURAHUA = "18", "Tungurahua"
+    ZAMORA_CHINCHIPE = "19", "Zamora Chinchipe"
+    GALAPAGOS = "20", "Galápagos"
+    SUCUMBIOS = "21", "Sucumbíos"
+    ORELLANA = "22", "Orellana"
+    SANTO_DOMINGO = "23", "Santo Domingo de los Tsáchilas"
+    SANTA_ELENA = "24", "Santa Elena"
+
+
+class ExpedientePage(PaginaProtegidaMixin, LockedAddChildMixin, Page):
+    """One coercive proceeding: the file. Its children are the actuaciones."""
+
+    numero = models.CharField(_("número"), max_length=40, unique=True, editable=False)
+    anio = models.PositiveSmallIntegerField(_("año"), editable=False, db_index=True)
+    secuencial = models.PositiveIntegerField(_("secuencial"), null=True, editable=False)
+    coactivado = models.ForeignKey(
+        "expedientes.Coactivado", verbose_name=_("coactivado"), on_delete=models.PROTECT,
+        related_name="expedientes",
+    )
+    provincia = models.CharField(_("provincia"), max_length=2, choices=Provincia.choices)
+    fecha_recepcion = models.DateField(_("fecha de recepción de la orden de cobro"))
+    monto_titulo = models.DecimalField(
+        _("monto del título de crédito (USD)"), max_digits=14, decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"), _("El monto debe ser mayor que cero."))],
+    )
+    abogado = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("abogado impulsor"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="expedientes_asignados",
+    )
+
+    parent_page_types = ["expedientes.AnioPage"]
+    subpage_types = ["expedientes.ActuacionPage"]
+    is_creatable = False  # opened with expediente_abrir (numbering), never by the page editor
+    template = "expedientes/expediente_page.html"
+
+    content_panels = [
+        HelpPanel(template="expedientes/panels/expediente_cabecera.html"),
+        MultiFieldPanel(
+            [
+                FieldPanel("coactivado", read_only=True),
+                FieldRowPanel([FieldPanel("provincia"), FieldPanel("fecha_recepcion")]),
+                FieldRowPanel([FieldPanel("monto_titulo"), FieldPanel("abogado")]),
+            ],
+            heading=_("Datos del expediente"),
+        ),
+    ]
+    promote_panels = []
+
+    class Meta:
+        verbose_name = _("expediente")
+        verbose_name_plural = _("expedientes")
+
+    def __str__(self):
+        return self.numero or super().__str__()
+
+    def get_context(self, request, *args, **kwargs):
+        from expedientes.selectors import actuaciones_de
+
+        context = super().get_context(request, *args, **kwargs)
+        context["actuaciones"] = actuaciones_de(self)
+        return context
+
+    def full_clean(self, *args, **kwargs):
+        # The title and slug follow the number and debtor; nobody types them.
+        if self.numero:
+            nombre = self.coactivado.nombre if self.coactivado_id else ""
+            self.title = f"{self.numero} — {nombre}".strip(" —")[:255]
+            self.slug = self.numero.lower()
+        super().full_clean(*args, **kwargs)

@@ -1,0 +1,90 @@
+"""Opening an expediente: the system assigns its number (MDT-DRTSPC-2025-0042) with no
+races. The Juzgado index row is locked for the whole opening, so concurrent openings
+queue: the year page is created once and the sequence has no duplicates."""
+
+import re
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from wagtail.models import Page
+
+from expedientes.models import AnioPage, ExpedientePage, JuzgadoIndexPage
+
+from .arbol import pagina_publicar_nueva
+
+PATRON_NUMERO = re.compile(r"^(?P<prefijo>[A-Z0-9-]+)-(?P<anio>\d{4})-(?P<secuencial>\d{4,6})$")
+
+
+def numero_formatear(anio: int, secuencial: int) -> str:
+    return f"{settings.EXPEDIENTE_PREFIJO}-{anio}-{secuencial:04d}"
+
+
+def juzgado_obtener() -> JuzgadoIndexPage:
+    juzgado = JuzgadoIndexPage.objects.first()
+    if juzgado is None:
+        raise ValidationError(
+            "El portal no está inicializado (falta el Juzgado de Coactivas): "
+            "ejecute «manage.py portal_inicializar»."
+        )
+    return juzgado
+
+
+def _anio_obtener(juzgado: JuzgadoIndexPage, anio: int, usuario) -> AnioPage:
+    existente = AnioPage.objects.filter(anio=anio).first()
+    if existente:
+        return existente
+    pagina = AnioPage(anio=anio, title=str(anio), slug=str(anio))
+    return pagina_publicar_nueva(padre=juzgado, pagina=pagina, usuario=usuario)
+
+
+def _numero_legado(numero: str) -> tuple[int | None, int | None]:
+    """An existing number (files opened before the portal) keeps its year and sequence."""
+    coincidencia = PATRON_NUMERO.match(numero)
+    if not coincidencia:
+        raise ValidationError(
+            {"numero": f"El número «{numero}» no tiene el formato PREFIJO-AAAA-NNNN "
+                       f"(p. ej. {numero_formatear(date.today().year, 42)})."}
+        )
+    return int(coincidencia["anio"]), int(coincidencia["secuencial"])
+
+
+def expediente_abrir(
+    *,
+    coactivado,
+    provincia: str,
+    fecha_recepcion: date,
+    monto_titulo: Decimal,
+    usuario,
+    abogado=None,
+    numero: str | None = None,
+) -> ExpedientePage:
+    """Open an expediente under its year (validation happens in Page.save → full_clean,
+    inside the transaction: bad input leaves nothing behind). `numero` is only for files that already have
+    one (migration of the paper archive); otherwise the next free number is assigned."""
+    if fecha_recepcion is None:
+        raise ValidationError({"fecha_recepcion": "Indique la fecha de recepción de la orden de cobro."})
+    juzgado = juzgado_obtener()
+    with transaction.atomic():
+        Page.objects.select_for_update().only("pk").get(pk=juzgado.pk)
+        if numero:
+            numero = numero.strip().upper()
+            anio_numero, secuencial = _numero_legado(numero)
+            if ExpedientePage.objects.filter(numero=numero).exists():
+                raise ValidationError({"numero": f"Ya existe el expediente {numero}."})
+            anio = anio_numero
+        else:
+            anio = fecha_recepcion.year
+            ultimo = ExpedientePage.objects.filter(anio=anio).aggregate(m=Max("secuencial"))["m"]
+            secuencial = (ultimo or 0) + 1
+            numero = numero_formatear(anio, secuencial)
+        expediente = ExpedientePage(
+            numero=numero, anio=anio, secuencial=secuencial, coactivado=coactivado,
+            provincia=provincia, fecha_recepcion=fecha_recepcion, monto_titulo=monto_titulo,
+            abogado=abogado,
+        )
+        anio_pagina = _anio_obtener(juzgado, anio, usuario)
+        return pagina_publicar_nueva(padre=anio_pagina, pagina=expediente, usuario=usuario)

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PermisosConfig(AppConfig):
+    name = "permisos"
+    verbose_name = "Permisos y auditoría"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,66 @@
+"""The one place that decides who may see an expediente and its files. Every view,
+download, listing and search asks here; default deny.
+
+For now the rule is Wagtail's page permissions on the expediente's subtree (any of them);
+object-level permissions with django-guardian will extend this module only."""
+
+from django.db.models import QuerySet
+from wagtail.permission_policies.pages import PagePermissionPolicy
+
+# Any page permission on an ancestor-or-self grants read access to the subtree.
+ACCIONES_LECTURA = {"add", "change", "publish", "bulk_delete", "lock", "unlock"}
+
+_politica_paginas = PagePermissionPolicy()
+
+
+def _expediente_de(pagina):
+    from expedientes.models import ExpedientePage
+
+    if isinstance(pagina, ExpedientePage):
+        return pagina
+    return ExpedientePage.objects.ancestor_of(pagina, inclusive=True).first()
+
+
+def expediente_puede_ver(usuario, expediente) -> bool:
+    if usuario is None or not usuario.is_authenticated or not usuario.is_active:
+        return False
+    return _politica_paginas.user_has_any_permission_for_instance(
+        usuario, ACCIONES_LECTURA, expediente
+    )
+
+
+def pagina_puede_ver(usuario, pagina) -> bool:
+    """Pages inside an expediente follow the expediente; the containers above it (inicio,
+    juzgado, año) only need a signed-in user: their listings are filtered per user."""
+    if usuario is None or not usuario.is_authenticated or not usuario.is_active:
+        return False
+    expediente = _expediente_de(pagina)
+    if expediente is None:
+        return True
+    return expediente_puede_ver(usuario, expediente)
+
+
+def adjunto_version_puede_descargar(usuario, version) -> bool:
+    return pagina_puede_ver(usuario, version.adjunto.actuacion)
+
+
+def expedientes_filtrar_visibles(usuario, expedientes: QuerySet) -> QuerySet:
+    if usuario is None or not usuario.is_authenticated or not usuario.is_active:
+        return expedientes.none()
+    if usuario.is_superuser:
+        return expedientes
+    paginas = _politica_paginas.instances_user_has_any_permission_for(usuario, ACCIONES_LECTURA)
+    return expedientes.filter(pk__in=paginas.values("pk"))
+
+
+def expediente_puede_abrir(usuario, juzgado) -> bool:
+    if usuario is None or not usuario.is_authenticated or not usuario.is_active:
+        return False
+    return _politica_paginas.user_has_permission_for_instance(usuario, "add", juzgado)
+
+
+def actuacion_puede_adjuntar(usuario, actuacion) -> bool:
+    """Storing a file in an actuación takes the right to edit that page."""
+    if usuario is None or not usuario.is_authenticated or not usuario.is_active:
+        return False
+    return actuacion.permissions_for_user(usuario).can_edit()

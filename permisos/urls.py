@@ -1,0 +1,7 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("adjuntos/<uuid:uuid>/descargar/", views.adjunto_descargar, name="adjunto_descargar"),
+]

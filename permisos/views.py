@@ -1,0 +1,54 @@
+"""Permission-checked file serving: the only way a stored byte leaves the system. The
+store is never exposed (no public or presigned URL reaches the browser): the view asks the
+policy, writes the custody log, then streams the exact S3 version."""
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, StreamingHttpResponse
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET
+
+from expedientes.custodia import almacen
+from expedientes.models import AdjuntoVersion
+
+from . import auditoria, policies
+
+BLOQUE = 1024 * 1024
+# A downloaded file must never run as a page of this site, even if a browser renders it.
+CSP_DESCARGA = "default-src 'none'; sandbox; frame-ancestors 'none'"
+
+
+def _bloques(cuerpo):
+    try:
+        yield from cuerpo.iter_chunks(BLOQUE)
+    finally:
+        cuerpo.close()
+
+
+@require_GET
+def adjunto_descargar(request, uuid):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    version = (
+        AdjuntoVersion.objects.select_related("adjunto__actuacion").filter(uuid=uuid).first()
+    )
+    if version is None:
+        raise Http404
+    if not policies.adjunto_version_puede_descargar(request.user, version):
+        auditoria.custodia_registrar(
+            accion=auditoria.ACCESO_DENEGADO, version=version, usuario=request.user, request=request
+        )
+        raise Http404  # as if it did not exist: no hint for someone guessing ids
+    cuerpo = almacen.abrir(almacen.ObjetoAlmacenado(version.clave, version.version_s3))
+    auditoria.custodia_registrar(
+        accion=auditoria.DESCARGA, version=version, usuario=request.user, request=request
+    )
+    respuesta = StreamingHttpResponse(_bloques(cuerpo), content_type=version.tipo_mime)
+    respuesta["Content-Length"] = str(version.tamano)
+    respuesta["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=version.nombre_original
+    )
+    respuesta["X-Content-Type-Options"] = "nosniff"
+    respuesta["Content-Security-Policy"] = CSP_DESCARGA
+    respuesta["Cache-Control"] = "private, no-store"
+    respuesta["X-Frame-Options"] = "DENY"
+    return respuesta

@@ -1,0 +1,21 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.log_actions import LogFormatter
+
+from . import auditoria
+
+
+class _CustodiaFormatter(LogFormatter):
+    def format_message(self, log_entry):
+        d = log_entry.data or {}
+        return f"{self.label}: «{d.get('titulo', '')}» v{d.get('version', '?')} ({d.get('nombre', '')})"
+
+
+@hooks.register("register_log_actions")
+def registrar_acciones_custodia(actions):
+    for accion, etiqueta in [
+        (auditoria.VERSION_REGISTRADA, _("Versión de adjunto registrada")),
+        (auditoria.DESCARGA, _("Descarga de adjunto")),
+        (auditoria.ACCESO_DENEGADO, _("Acceso denegado a adjunto")),
+    ]:
+        actions.register_action(accion)(type(accion, (_CustodiaFormatter,), {"label": etiqueta}))

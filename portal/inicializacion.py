@@ -1,0 +1,52 @@
+"""Bootstrap of an empty installation: site root, the Juzgado de Coactivas, the roles and
+the custody bucket. Idempotent: safe to run at every start."""
+
+from django.db import transaction
+from wagtail.models import Page, Site
+
+from expedientes.custodia import almacen
+from expedientes.models import JuzgadoIndexPage
+from expedientes.services.arbol import pagina_publicar_nueva
+from permisos.services import roles_configurar
+
+from .models import InicioPage
+
+
+def _inicio_asegurar() -> InicioPage:
+    inicio = InicioPage.objects.first()
+    if inicio is None:
+        inicio = pagina_publicar_nueva(
+            padre=Page.get_first_root_node(),
+            pagina=InicioPage(title="Portal Coactivas", slug="inicio"),
+            usuario=None,
+        )
+    sitio = Site.objects.filter(is_default_site=True).first()
+    if sitio is None:
+        Site.objects.create(
+            hostname="localhost", port=80, root_page=inicio, is_default_site=True,
+            site_name="Portal Coactivas",
+        )
+    elif sitio.root_page_id != inicio.pk:
+        anterior = sitio.root_page
+        sitio.root_page, sitio.site_name = inicio, "Portal Coactivas"
+        sitio.save()
+        # Wagtail's «Welcome to your new Wagtail site!» placeholder, if untouched.
+        if type(anterior.specific) is Page and anterior.numchild == 0:
+            anterior.delete()
+    return inicio
+
+
+def portal_inicializar(*, preparar_bucket: bool = True) -> JuzgadoIndexPage:
+    with transaction.atomic():
+        inicio = _inicio_asegurar()
+        juzgado = JuzgadoIndexPage.objects.first()
+        if juzgado is None:
+            juzgado = pagina_publicar_nueva(
+                padre=inicio,
+                pagina=JuzgadoIndexPage(title="Juzgado de Coactivas", slug="juzgado"),
+                usuario=None,
+            )
+        roles_configurar(juzgado=juzgado)
+    if preparar_bucket:
+        almacen.bucket_preparar()
+    return juzgado

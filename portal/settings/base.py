@@ -1,0 +1,217 @@
+"""Settings shared by every environment. Everything comes from environment variables;
+the defaults are the local ones the README's `run` command uses."""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = Path(os.environ.get("PORTAL_VAR_DIR", BASE_DIR / "var"))
+
+
+def env(name, default=None):
+    return os.environ.get(name, default)
+
+
+def env_bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "si", "sí", "on"}
+
+
+def env_int(name, default):
+    return int(os.environ.get(name, default))
+
+
+def env_list(name, default=""):
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+SECRET_KEY = env("DJANGO_SECRET_KEY", "solo-para-desarrollo-cambie-esta-clave")
+DEBUG = env_bool("DJANGO_DEBUG", False)
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
+
+INSTALLED_APPS = [
+    "portal",
+    "expedientes",
+    "archivo",
+    "permisos",
+    "wagtail.contrib.settings",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    # The admin needs these two installed, but their upload screens are closed
+    # (portal/urls.py, portal/wagtail_hooks.py): every file enters through the custody
+    # pipeline (expedientes.custodia), never through a side door without the antivirus.
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+    "guardian",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "portal.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "wagtail.contrib.settings.context_processors.settings",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "portal.wsgi.application"
+
+# Local default: an SQLite file, so `manage.py` works with nothing running.
+# The run and test commands point DATABASE_URL at PostgreSQL.
+DATABASES = {
+    "default": dj_database_url.parse(
+        env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "guardian.backends.ObjectPermissionBackend",
+]
+ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row; anonymous means no access
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LOGIN_URL = "wagtailadmin_login"
+LOGIN_REDIRECT_URL = "wagtailadmin_home"
+
+# Spanish (Ecuador) in the UI; Django has no es_EC locale, so "es" plus our formats
+# (portal/formats/es) for dd/mm/aaaa dates and the 140.714,68 number style.
+LANGUAGE_CODE = "es"
+LANGUAGES = [("es", "Español")]
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+TIME_ZONE = "America/Guayaquil"
+USE_I18N = True
+USE_TZ = True
+FORMAT_MODULE_PATH = ["portal.formats"]
+WAGTAIL_DATE_FORMAT = "%d/%m/%Y"
+WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
+WAGTAIL_TIME_FORMAT = "%H:%M"
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", VAR_DIR / "static"))
+STATICFILES_DIRS = []
+MEDIA_URL = "/media-no-publico/"
+MEDIA_ROOT = VAR_DIR / "media"
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # The custody store: every attachment version lives here, private, versioned.
+    "custodia": {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "endpoint_url": env("S3_ENDPOINT_URL", "http://127.0.0.1:8333"),
+            "access_key": env("S3_ACCESS_KEY_ID", "devkey"),
+            "secret_key": env("S3_SECRET_ACCESS_KEY", "devsecret123"),
+            "bucket_name": env("S3_BUCKET", "portal-coactivas"),
+            "region_name": env("S3_REGION", "us-east-1"),
+            "addressing_style": "path",
+            "signature_version": "s3v4",
+            "default_acl": None,  # private: the bucket's own policy; never public-read
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            "file_overwrite": False,
+        },
+    },
+}
+
+# The custody pipeline (expedientes/custodia). The size limit must stay below clamd's
+# StreamMaxLength/MaxFileSize: a bigger file would come back unscanned (BACKENDS.md).
+CUSTODIA = {
+    "TAMANO_MAXIMO": env_int("CUSTODIA_TAMANO_MAXIMO", 100 * 1024 * 1024),
+    "ANTIVIRUS_LIMITE": env_int("CLAMD_STREAM_MAX_LENGTH", 100 * 1024 * 1024),
+    "CLAMD_HOST": env("CLAMD_HOST", "127.0.0.1"),
+    "CLAMD_PORT": env_int("CLAMD_PORT", 3310),
+    "CLAMD_SOCKET": env("CLAMD_SOCKET", ""),  # a Unix socket path wins over host/port
+    "CLAMD_TIMEOUT": float(env("CLAMD_TIMEOUT", "120")),
+    "TEMP_DIR": env("CUSTODIA_TEMP_DIR", None),
+    "S3_CHUNK": env_int("CUSTODIA_S3_CHUNK", 8 * 1024 * 1024),
+    "S3_CONCURRENCIA": env_int("CUSTODIA_S3_CONCURRENCIA", 2),
+}
+
+# Uploads: spool to disk beyond 2.5 MB; the custody handler stops an oversize upload early.
+FILE_UPLOAD_HANDLERS = [
+    "expedientes.custodia.upload.LimiteUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_TEMP_DIR = env("CUSTODIA_TEMP_DIR", None)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Expediente numbers: MDT-DRTSPC-2025-0042
+EXPEDIENTE_PREFIJO = env("EXPEDIENTE_PREFIJO", "MDT-DRTSPC")
+# INEC codes of the provinces the unit serves (Azuay, Cañar, Morona Santiago)
+PROVINCIAS_JURISDICCION = env_list("PROVINCIAS_JURISDICCION", "01,03,14")
+
+WAGTAIL_SITE_NAME = "Portal Coactivas"
+WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+WAGTAIL_ENABLE_UPDATE_CHECK = False  # no internet; and no phoning home from a court
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no requests to outside services from a court
+
+# Headers: no sniffing, no framing, HTTPS settings in production.py
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "SAMEORIGIN"
+SESSION_COOKIE_HTTPONLY = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"simple": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "simple"}},
+    "loggers": {
+        "expedientes": {"handlers": ["console"], "level": env("PORTAL_LOG_LEVEL", "INFO")},
+        "permisos": {"handlers": ["console"], "level": env("PORTAL_LOG_LEVEL", "INFO")},
+    },
+}

@@ -1,0 +1,8 @@
+from wagtail import hooks
+
+CERRADOS = {"documents", "images"}
+
+
+@hooks.register("construct_main_menu")
+def ocultar_bibliotecas_de_archivos(request, menu_items):
+    menu_items[:] = [item for item in menu_items if item.name not in CERRADOS]

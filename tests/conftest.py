@@ -1,0 +1,107 @@
+"""Tests run on the real PostgreSQL, SeaweedFS S3 store and clamd that scripts/test.sh
+starts. Each test session works in a bucket of its own, removed at the end."""
+
+import io
+import os
+import uuid
+
+import pytest
+from django.conf import settings
+
+EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+
+
+def pytest_configure(config):
+    # Before Django builds its storages: a bucket for this session only.
+    os.environ["S3_BUCKET"] = f"portal-test-{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture(scope="session")
+def bucket(django_db_setup):
+    from expedientes.custodia import almacen
+
+    almacen.bucket_preparar()
+    yield almacen.bucket()
+    cliente = almacen.cliente()
+    for version in almacen.versiones(prefijo=""):
+        cliente.delete_object(Bucket=almacen.bucket(), Key=version["Key"], VersionId=version["VersionId"])
+    paginador = cliente.get_paginator("list_object_versions")
+    for pagina in paginador.paginate(Bucket=almacen.bucket()):
+        for marca in pagina.get("DeleteMarkers", []):
+            cliente.delete_object(Bucket=almacen.bucket(), Key=marca["Key"], VersionId=marca["VersionId"])
+    cliente.delete_bucket(Bucket=almacen.bucket())
+
+
+@pytest.fixture
+def versiones_en_bucket(bucket):
+    """The set of (key, VersionId) in the bucket right now."""
+    from expedientes.custodia import almacen
+
+    def leer():
+        return {(v["Key"], v["VersionId"]) for v in almacen.versiones(prefijo="")}
+
+    return leer
+
+
+@pytest.fixture
+def juzgado(db, bucket):
+    from portal.inicializacion import portal_inicializar
+
+    return portal_inicializar(preparar_bucket=False)
+
+
+@pytest.fixture
+def usuarios(juzgado):
+    from tests.factories import usuario_con_rol
+
+    from permisos import roles
+
+    return {
+        "secretaria": usuario_con_rol(roles.ROL_SECRETARIA, username="secretaria"),
+        "abogado": usuario_con_rol(roles.ROL_ABOGADO, username="abogado"),
+        "jefe": usuario_con_rol(roles.ROL_JEFE, username="jefe"),
+        "auditor": usuario_con_rol(roles.ROL_AUDITOR, username="auditor"),
+        "archivista": usuario_con_rol(roles.ROL_ARCHIVISTA, username="archivista"),
+        "sin_rol": usuario_con_rol(None, username="visitante"),
+    }
+
+
+@pytest.fixture
+def expediente(usuarios):
+    from tests.factories import expediente_crear
+
+    return expediente_crear(usuario=usuarios["secretaria"])
+
+
+@pytest.fixture
+def actuacion(expediente, usuarios):
+    from expedientes.models import TipoActuacion
+    from expedientes.services.actuaciones import actuacion_registrar
+
+    return actuacion_registrar(
+        expediente=expediente, tipo=TipoActuacion.AUTO_DE_PAGO,
+        fecha=expediente.fecha_recepcion, usuario=usuarios["secretaria"],
+    )
+
+
+@pytest.fixture
+def pdf():
+    """A small real PDF, new bytes each call (clamd caches verdicts by content)."""
+    from tests.factories import pdf_bytes
+
+    return pdf_bytes
+
+
+@pytest.fixture
+def eicar():
+    return io.BytesIO(EICAR)
+
+
+@pytest.fixture
+def limites(settings):
+    """Change the custody limits for one test."""
+
+    def aplicar(**valores):
+        settings.CUSTODIA = {**settings.CUSTODIA, **valores}
+
+    return aplicar

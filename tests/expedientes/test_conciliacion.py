@@ -1,0 +1,43 @@
+"""A crash between the S3 put and the commit leaves an orphan version, never a row
+without its object; the reconciliation finds and removes it."""
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from expedientes.custodia import almacen
+from expedientes.custodia.conciliacion import custodia_conciliar
+from expedientes.services.adjuntos import adjunto_crear
+
+pytestmark = pytest.mark.servicios
+
+
+def test_huerfano_tras_caida_se_detecta_y_retira(actuacion, usuarios, pdf, versiones_en_bucket, tmp_path):
+    registrada = adjunto_crear(actuacion=actuacion, titulo="A", flujo=pdf(), nombre="a.pdf",
+                               usuario=usuarios["secretaria"])
+    # The process "dies" right after the put: an object no row points to.
+    contenido = tmp_path / "b.pdf"
+    contenido.write_bytes(pdf().getvalue())
+    huerfano = almacen.guardar(str(contenido), tamano=contenido.stat().st_size, sha256="0" * 64,
+                               tipo_mime="application/pdf", nombre="b.pdf")
+
+    reciente = custodia_conciliar()  # within the grace period: may still be committing
+    assert reciente.recientes >= 1 and huerfano not in reciente.huerfanas
+
+    informe = custodia_conciliar(gracia=timedelta(0), eliminar=True)
+    assert huerfano in informe.huerfanas and informe.eliminadas >= 1
+    assert informe.faltantes == []
+    assert (huerfano.clave, huerfano.version_s3) not in versiones_en_bucket()
+    assert (registrada.clave, registrada.version_s3) in versiones_en_bucket()
+
+
+def test_fila_sin_objeto_se_informa(actuacion, usuarios, pdf):
+    version = adjunto_crear(actuacion=actuacion, titulo="A", flujo=pdf(), nombre="a.pdf",
+                            usuario=usuarios["secretaria"])
+    almacen.eliminar(almacen.ObjetoAlmacenado(version.clave, version.version_s3))
+    salida, errores = StringIO(), StringIO()
+    call_command("custodia_conciliar", stdout=salida, stderr=errores)
+    assert "Registros sin objeto en el almacén: 1" in errores.getvalue()
+    assert str(version.uuid) in errores.getvalue()

@@ -1,0 +1,121 @@
+"""The admin screens: opening an expediente and attaching files, as users do it."""
+
+import io
+
+import pytest
+from django.urls import reverse
+
+from expedientes.models import AdjuntoVersion, ExpedientePage
+from tests.conftest import EICAR
+from tests.factories import cedula_valida
+
+pytestmark = pytest.mark.servicios
+
+
+def _datos_apertura(**cambios):
+    datos = {
+        "identificacion": cedula_valida("03"), "nombre": "Comercial Azogues Cía. Ltda.",
+        "provincia": "03", "fecha_recepcion": "13/03/2025", "monto_titulo": "1250,75",
+    }
+    return datos | cambios
+
+
+def test_abrir_expediente_desde_el_formulario(client, usuarios):
+    client.force_login(usuarios["secretaria"])
+    pantalla = client.get(reverse("expedientes_abrir"))
+    assert pantalla.status_code == 200
+    assert "Abrir expediente" in pantalla.content.decode()
+    respuesta = client.post(reverse("expedientes_abrir"), _datos_apertura())
+    assert respuesta.status_code == 302
+    expediente = ExpedientePage.objects.get()
+    assert expediente.numero == "MDT-DRTSPC-2025-0001"
+    assert str(expediente.monto_titulo) == "1250.75"
+    assert expediente.fecha_recepcion.isoformat() == "2025-03-13"
+    assert expediente.owner == usuarios["secretaria"]
+
+
+@pytest.mark.parametrize(
+    "cambios, mensaje",
+    [
+        ({"identificacion": "0102030405"}, "el dígito verificador no corresponde"),
+        ({"identificacion": "12345"}, "debe tener 10 dígitos"),
+        ({"monto_titulo": "0"}, "El monto debe ser mayor que cero"),
+        ({"fecha_recepcion": "2025-31-12"}, "Introduzca una fecha válida"),
+        ({"provincia": "17"}, "Escoja una opción válida"),
+    ],
+)
+def test_abrir_con_datos_invalidos_muestra_el_error_y_no_crea_nada(client, usuarios, cambios, mensaje):
+    client.force_login(usuarios["secretaria"])
+    respuesta = client.post(reverse("expedientes_abrir"), _datos_apertura(**cambios))
+    assert respuesta.status_code == 200
+    assert mensaje in respuesta.content.decode()
+    assert not ExpedientePage.objects.exists()
+
+
+@pytest.mark.parametrize("quien", ["auditor", "archivista", "sin_rol"])
+def test_abrir_requiere_permiso(client, usuarios, quien):
+    client.force_login(usuarios[quien])
+    assert client.get(reverse("expedientes_abrir")).status_code in (302, 403)
+    client.post(reverse("expedientes_abrir"), _datos_apertura())
+    assert not ExpedientePage.objects.exists()
+
+
+def _archivo(contenido, nombre):
+    archivo = io.BytesIO(contenido)
+    archivo.name = nombre
+    return archivo
+
+
+def test_adjuntar_y_nueva_version_por_la_pantalla(client, usuarios, actuacion, pdf):
+    client.force_login(usuarios["abogado"])
+    url = reverse("expedientes_adjuntos", args=[actuacion.pk])
+    respuesta = client.post(url, {"titulo": "Auto de pago firmado",
+                                  "archivo": _archivo(pdf().getvalue(), "auto.pdf")})
+    assert respuesta.status_code == 302
+    version = AdjuntoVersion.objects.get()
+    respuesta = client.post(reverse("expedientes_adjunto_version", args=[version.adjunto.uuid]),
+                            {"archivo": _archivo(pdf().getvalue(), "auto-v2.pdf")})
+    assert respuesta.status_code == 302
+    pantalla = client.get(url).content.decode()
+    assert "Auto de pago firmado" in pantalla and "auto-v2.pdf" in pantalla and "vigente" in pantalla
+    assert list(AdjuntoVersion.objects.values_list("numero", flat=True)) == [1, 2]
+
+
+def test_pantalla_muestra_el_rechazo_del_antivirus(client, usuarios, actuacion):
+    client.force_login(usuarios["abogado"])
+    contenido = b"%PDF-1.4\n% " + EICAR + b"\n%%EOF\n"
+    respuesta = client.post(reverse("expedientes_adjuntos", args=[actuacion.pk]),
+                            {"titulo": "", "archivo": _archivo(contenido, "escrito.pdf")})
+    assert respuesta.status_code == 200
+    assert "El antivirus detectó una amenaza en «escrito.pdf»" in respuesta.content.decode()
+    assert not AdjuntoVersion.objects.exists()
+
+
+def test_subida_que_excede_se_corta_con_mensaje(client, usuarios, actuacion, pdf, limites):
+    limites(TAMANO_MAXIMO=4096)
+    client.force_login(usuarios["abogado"])
+    respuesta = client.post(reverse("expedientes_adjuntos", args=[actuacion.pk]),
+                            {"titulo": "Grande", "archivo": _archivo(pdf(relleno=20000).getvalue(), "g.pdf")})
+    assert respuesta.status_code == 200
+    assert "supera el tamaño máximo permitido (4,0" in respuesta.content.decode()
+    assert not AdjuntoVersion.objects.exists()
+
+
+def test_sin_permiso_no_ve_ni_adjunta(client, usuarios, actuacion, pdf):
+    client.force_login(usuarios["auditor"])
+    url = reverse("expedientes_adjuntos", args=[actuacion.pk])
+    assert client.get(url).status_code in (302, 403)
+    client.post(url, {"titulo": "x", "archivo": _archivo(pdf().getvalue(), "x.pdf")})
+    assert not AdjuntoVersion.objects.exists()
+
+
+def test_no_se_borra_una_actuacion_con_archivos_en_custodia(client, usuarios, actuacion, pdf):
+    from expedientes.services.adjuntos import adjunto_crear
+
+    from tests.factories import UsuarioFactory
+
+    adjunto_crear(actuacion=actuacion, titulo="A", flujo=pdf(), nombre="a.pdf", usuario=usuarios["jefe"])
+    client.force_login(UsuarioFactory(username="root", is_superuser=True))
+    respuesta = client.post(reverse("wagtailadmin_pages:delete", args=[actuacion.pk]), follow=True)
+    assert "contiene archivos en custodia y no puede eliminarse" in respuesta.content.decode()
+    assert type(actuacion).objects.filter(pk=actuacion.pk).exists()

@@ -1,0 +1,66 @@
+"""The page tree is never public, and lists and searches show only what is the user's."""
+
+import pytest
+
+from tests.factories import expediente_crear
+
+pytestmark = pytest.mark.servicios
+
+
+def test_anonimo_va_al_login_en_todo_el_arbol(client, expediente, actuacion):
+    for url in ["/", expediente.get_parent().url, expediente.url, actuacion.url]:
+        respuesta = client.get(url)
+        assert respuesta.status_code == 302, url
+        assert "/admin/login/" in respuesta["Location"]
+
+
+def test_con_permiso_ve_el_expediente_y_sus_actuaciones(client, usuarios, expediente, actuacion):
+    client.force_login(usuarios["abogado"])
+    pagina = client.get(expediente.url).content.decode()
+    assert expediente.numero in pagina and expediente.coactivado.nombre in pagina
+    assert "USD 1.234,56" in pagina and "13/03/2025" in pagina
+    assert client.get(actuacion.url).status_code == 200
+    assert client.get(expediente.get_parent().url).status_code == 200
+
+
+@pytest.mark.parametrize("quien", ["auditor", "sin_rol"])
+def test_sin_permiso_404_y_listados_vacios(client, usuarios, expediente, actuacion, quien):
+    client.force_login(usuarios[quien])
+    assert client.get(expediente.url).status_code == 404
+    assert client.get(actuacion.url).status_code == 404
+    anio = client.get(expediente.get_parent().url)
+    assert anio.status_code == 200
+    assert expediente.numero not in anio.content.decode()
+    assert "No tiene expedientes asignados" in anio.content.decode()
+
+
+@pytest.mark.parametrize("quien", ["auditor", "sin_rol"])
+def test_busqueda_del_admin_no_muestra_lo_ajeno(client, usuarios, expediente, quien):
+    client.force_login(usuarios[quien])
+    respuesta = client.get("/admin/pages/search/", {"q": expediente.numero})
+    assert expediente.numero not in respuesta.content.decode()
+    assert client.get(f"/admin/pages/{expediente.pk}/").status_code in (302, 403, 404)
+    assert client.get(f"/admin/pages/{expediente.pk}/edit/").status_code in (302, 403)
+
+
+def test_busqueda_del_admin_encuentra_lo_propio(client, usuarios, expediente):
+    client.force_login(usuarios["secretaria"])
+    respuesta = client.get("/admin/pages/search/", {"q": expediente.coactivado.nombre.split()[0]})
+    assert expediente.numero in respuesta.content.decode()
+
+
+def test_inicio_en_espanol(client, usuarios, juzgado):
+    login = client.get("/admin/login/")
+    assert "Iniciar sesión" in login.content.decode() or "Acceder" in login.content.decode()
+    client.force_login(usuarios["secretaria"])
+    assert "Juzgado de Coactivas" in client.get("/").content.decode()
+
+
+def test_listado_paginado_del_anio(client, usuarios):
+    for _ in range(3):
+        expediente_crear(usuario=usuarios["secretaria"])
+    client.force_login(usuarios["secretaria"])
+    from expedientes.models import AnioPage
+
+    pagina = client.get(AnioPage.objects.get().url).content.decode()
+    assert "3 expedientes que puede consultar" in pagina
