@@ -1,15 +1,12 @@
-from decimal import Decimal
-
 from django import forms
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from wagtail.admin.widgets import AdminDateInput
 
+from expedientes.campos import AbogadoField, MontoField
 from expedientes.identificacion import identificacion_validar
 from expedientes.models import Provincia
-from permisos.roles import ROL_ABOGADO
 
 
 def errores_al_formulario(form, error: ValidationError) -> None:
@@ -31,14 +28,8 @@ class ExpedienteAbrirForm(forms.Form):
         label="Fecha de recepción de la orden de cobro", widget=AdminDateInput,
         help_text="dd/mm/aaaa",
     )
-    monto_titulo = forms.DecimalField(
-        label="Monto del título de crédito (USD)", max_digits=14, decimal_places=2,
-        min_value=Decimal("0.01"), localize=True, help_text="Ej.: 1250,75",
-        error_messages={"min_value": "El monto debe ser mayor que cero."},
-    )
-    abogado = forms.ModelChoiceField(
-        label="Abogado impulsor", required=False, queryset=get_user_model().objects.none(),
-    )
+    monto_titulo = MontoField(label="Monto del título de crédito (USD)")
+    abogado = AbogadoField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,9 +37,6 @@ class ExpedienteAbrirForm(forms.Form):
         self.fields["provincia"].choices = [("", "---------")] + [
             (codigo, nombre) for codigo, nombre in Provincia.choices if codigo in jurisdiccion
         ]
-        self.fields["abogado"].queryset = get_user_model().objects.filter(
-            groups__name=ROL_ABOGADO, is_active=True
-        ).order_by("first_name", "last_name")
 
     def clean_identificacion(self):
         resultado = identificacion_validar(self.cleaned_data["identificacion"])

@@ -31,12 +31,12 @@ def menu_abrir_expediente():
     )
 
 
-def _acciones_de_pagina(page, user):
+def _acciones_de_pagina(page, user, *, en_cabecera):
     """(label, url, icon) of the unit's own actions on a page of the tree."""
     especifica = page.specific_deferred
     if isinstance(especifica, ActuacionPage) and policies.pagina_puede_ver(user, page):
         yield "Adjuntos", reverse("expedientes_adjuntos", args=[page.pk]), "doc-full"
-    if isinstance(especifica, (JuzgadoIndexPage, AnioPage)):
+    if en_cabecera and isinstance(especifica, (JuzgadoIndexPage, AnioPage)):
         juzgado = JuzgadoIndexPage.objects.first()
         if juzgado and policies.expediente_puede_abrir(user, juzgado):
             yield "Abrir expediente", reverse("expedientes_abrir"), "folder-open-inverse"
@@ -44,13 +44,13 @@ def _acciones_de_pagina(page, user):
 
 @hooks.register("register_page_listing_buttons")
 def botones_de_listado(page, user, next_url=None):
-    for label, url, icon in _acciones_de_pagina(page, user):
+    for label, url, icon in _acciones_de_pagina(page, user, en_cabecera=False):
         yield ListingButton(label, url, icon_name=icon, priority=5)
 
 
 @hooks.register("register_page_header_buttons")
 def botones_de_cabecera(page, user, view_name=None, next_url=None):
-    for label, url, icon in _acciones_de_pagina(page, user):
+    for label, url, icon in _acciones_de_pagina(page, user, en_cabecera=True):
         yield Button(label, url, icon_name=icon, priority=5)
 
 

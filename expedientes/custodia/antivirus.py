@@ -19,6 +19,18 @@ class Veredicto:
     motor: str  # e.g. "ClamAV 1.4.6/0/..." (engine and signature versions at scan time)
 
 
+class _Bloques:
+    """clamav-client reads the stream 1 KB at a time (a syscall pair per KB); the INSTREAM
+    protocol prefixes each chunk with its own length, so larger reads are valid and about
+    1.4× faster on 100 MB (benchmarks/upload.py)."""
+
+    def __init__(self, archivo, tamano=1024 * 1024):
+        self.archivo, self.tamano = archivo, tamano
+
+    def read(self, _n=-1):
+        return self.archivo.read(self.tamano)
+
+
 def cliente():
     conf = settings.CUSTODIA
     if conf["CLAMD_SOCKET"]:
@@ -45,7 +57,7 @@ def escanear(archivo, *, nombre: str, tamano: int) -> Veredicto:
     try:
         motor = clamd.version()
         archivo.seek(0)
-        respuesta = clamd.instream(archivo)
+        respuesta = clamd.instream(_Bloques(archivo))
         estado, firma = respuesta["stream"]
     except Exception as exc:  # every failure is «not scanned»
         logger.warning("Antivirus no disponible para %s: %r", nombre, exc)

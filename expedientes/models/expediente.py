@@ -9,6 +9,8 @@ from wagtail.models import Page
 
 from permisos.paginas import PaginaProtegidaMixin
 
+from expedientes.campos import ExpedientePageForm
+
 from .arbol import LockedAddChildMixin
 
 
@@ -65,6 +67,7 @@ class ExpedientePage(PaginaProtegidaMixin, LockedAddChildMixin, Page):
     parent_page_types = ["expedientes.AnioPage"]
     subpage_types = ["expedientes.ActuacionPage"]
     is_creatable = False  # opened with expediente_abrir (numbering), never by the page editor
+    base_form_class = ExpedientePageForm
     template = "expedientes/expediente_page.html"
 
     content_panels = [

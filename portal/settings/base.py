@@ -197,6 +197,7 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False  # no internet; and no phoning home from a c
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAILADMIN_COMMENTS_ENABLED = False  # notes on a file are actuaciones, not page comments
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no requests to outside services from a court
 
 # Headers: no sniffing, no framing, HTTPS settings in production.py

@@ -119,3 +119,21 @@ def test_no_se_borra_una_actuacion_con_archivos_en_custodia(client, usuarios, ac
     respuesta = client.post(reverse("wagtailadmin_pages:delete", args=[actuacion.pk]), follow=True)
     assert "contiene archivos en custodia y no puede eliminarse" in respuesta.content.decode()
     assert type(actuacion).objects.filter(pk=actuacion.pk).exists()
+
+
+def test_editor_de_pagina_del_expediente_en_formato_local(client, usuarios, expediente):
+    client.force_login(usuarios["secretaria"])
+    url = reverse("wagtailadmin_pages:edit", args=[expediente.pk])
+    pantalla = client.get(url).content.decode()
+    assert 'value="1234,56"' in pantalla  # decimal comma
+    assert 'value="13/03/2025"' in pantalla
+    assert usuarios["abogado"].get_full_name() in pantalla  # lawyers by name
+    respuesta = client.post(url, {
+        "provincia": "01", "fecha_recepcion": "14/03/2025", "monto_titulo": "1500,25",
+        "abogado": usuarios["abogado"].pk, "action-publish": "action-publish",
+    })
+    assert respuesta.status_code == 302, respuesta.content.decode()[:2000]
+    expediente.refresh_from_db()
+    assert str(expediente.monto_titulo) == "1500.25"
+    assert expediente.abogado == usuarios["abogado"]
+    assert expediente.numero == "MDT-DRTSPC-2025-0001"  # the number is not editable

@@ -1,0 +1,48 @@
+"""Form fields shared by the unit's own forms and the Wagtail page editor."""
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib.auth import get_user_model
+from wagtail.admin.forms import WagtailAdminPageForm
+
+from permisos.roles import ROL_ABOGADO
+
+
+class AbogadoField(forms.ModelChoiceField):
+    """Active users of the Abogado role, shown by name (not by username)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Abogado impulsor")
+        kwargs.setdefault("required", False)
+        super().__init__(queryset=None, **kwargs)
+
+    def __deepcopy__(self, memo):
+        # Every form instance deep-copies its fields: the queryset is set there, because
+        # the class is declared at import time, before the user model is loaded.
+        copia = super().__deepcopy__(memo)
+        copia.queryset = get_user_model().objects.filter(
+            groups__name=ROL_ABOGADO, is_active=True
+        ).order_by("first_name", "last_name")
+        return copia
+
+    def label_from_instance(self, usuario):
+        return usuario.get_full_name() or usuario.username
+
+
+class MontoField(forms.DecimalField):
+    """USD with the Ecuadorian decimal comma (1250,75), exact Decimal."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("min_value", Decimal("0.01"))
+        kwargs.setdefault("localize", True)
+        kwargs.setdefault("help_text", "Ej.: 1250,75")
+        kwargs.setdefault("error_messages", {"min_value": "El monto debe ser mayor que cero."})
+        super().__init__(**kwargs)
+
+
+class ExpedientePageForm(WagtailAdminPageForm):
+    monto_titulo = MontoField(label="Monto del título de crédito (USD)")
+    abogado = AbogadoField()
