@@ -17,7 +17,7 @@ from tests.factories import cedula_valida, expediente_crear
 pytestmark = pytest.mark.servicios
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_veinte_aperturas_concurrentes_veinte_numeros(usuarios):
     secretaria = usuarios["secretaria"]
     coactivados = [

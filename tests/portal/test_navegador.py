@@ -1,0 +1,78 @@
+"""The portal as a person uses it, in headless Chromium (Debian's, driven by Playwright)."""
+
+import os
+import shutil
+
+import pytest
+
+pytestmark = [pytest.mark.servicios, pytest.mark.navegador]
+
+ARGUMENTOS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+              "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture
+def navegador():
+    from playwright.sync_api import sync_playwright
+
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    assert os.path.exists(chromium), "scripts/test.sh instala chromium (paquete de Debian)"
+    # Playwright's sync API runs an event loop in this thread; the ORM work of these tests
+    # happens before and after the browser session, never during.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, headless=True, args=ARGUMENTOS)
+        yield browser
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_abogado_entra_ve_su_expediente_y_adjunta_un_pdf(live_server, navegador, usuarios, actuacion, pdf, tmp_path):
+    from expedientes.models import AdjuntoVersion
+
+    archivo = tmp_path / "providencia firmada.pdf"
+    archivo.write_bytes(pdf("providencia").getvalue())
+    expediente = actuacion.get_parent().specific
+
+    pagina = navegador.new_page()
+    pagina.goto(f"{live_server.url}{expediente.url}")
+    assert "/admin/login/" in pagina.url  # nothing without signing in
+    assert "Portal Coactivas" in pagina.content()
+    pagina.fill("#id_username", "abogado")
+    pagina.fill("#id_password", "clave-de-prueba")
+    pagina.click("button[type=submit]")
+    pagina.wait_for_load_state()
+    assert pagina.locator("h1").inner_text() == f"Expediente {expediente.numero}"
+    assert "USD 1.234,56" in pagina.content()
+
+    pagina.goto(f"{live_server.url}/admin/coactivas/actuaciones/{actuacion.pk}/adjuntos/")
+    pagina.fill("#id_titulo", "Providencia firmada")
+    pagina.set_input_files("#id_archivo", str(archivo))
+    pagina.click("text=Adjuntar")
+    pagina.wait_for_load_state()
+    assert "versión 1 guardada" in pagina.content()
+    assert "providencia firmada.pdf" in pagina.content()
+
+    with pagina.expect_download() as descarga:
+        pagina.click("text=providencia firmada.pdf")
+    assert descarga.value.suggested_filename == "providencia firmada.pdf"
+    assert open(descarga.value.path(), "rb").read() == archivo.read_bytes()
+    pagina.close()
+
+    version = AdjuntoVersion.objects.get()
+    assert version.subido_por == usuarios["abogado"] and version.nombre_original == "providencia firmada.pdf"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_visitante_sin_permiso_no_ve_el_expediente(live_server, navegador, usuarios, expediente):
+    pagina = navegador.new_page()
+    pagina.goto(f"{live_server.url}/admin/login/")
+    pagina.fill("#id_username", "auditor")
+    pagina.fill("#id_password", "clave-de-prueba")
+    pagina.click("button[type=submit]")
+    pagina.wait_for_load_state()
+    respuesta = pagina.goto(f"{live_server.url}{expediente.url}")
+    assert respuesta.status == 404
+    assert expediente.coactivado.nombre not in pagina.content()
+    pagina.close()
