@@ -1,6 +1,7 @@
 from wagtail import hooks
 
-CERRADOS = {"documents", "images"}
+# the document and image libraries are closed; «help» points to Wagtail's site, not ours
+CERRADOS = {"documents", "images", "help"}
 
 
 @hooks.register("construct_main_menu")

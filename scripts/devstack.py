@@ -42,7 +42,10 @@ SIGNATURES_SRC = ROOT / "scripts" / "clamav"
 HOST = "127.0.0.1"
 IS_ROOT = os.geteuid() == 0
 
-PG_USER = PG_PASSWORD = PG_DB = "portal"
+PG_USER = PG_PASSWORD = "portal"
+# One database per clone, like the S3 data in .devstack/s3: the system cluster outlives a
+# clone, and a database whose files live in another clone's store would point at nothing.
+PG_DB = "portal_" + hashlib.sha1(str(ROOT).encode()).hexdigest()[:8]
 PG_PORT = 5432 if IS_ROOT else 54329  # non-root: a throwaway cluster in .devstack/pg
 PG_DIR = STATE_DIR / "pg"
 

@@ -199,6 +199,7 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False  # no internet; and no phoning home from a c
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAILADMIN_USER_LOGIN_FORM = "portal.forms.LoginForm"
 WAGTAILADMIN_COMMENTS_ENABLED = False  # notes on a file are actuaciones, not page comments
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no requests to outside services from a court
 
