@@ -4,7 +4,7 @@ download, listing and search asks here; default deny.
 For now the rule is Wagtail's page permissions on the expediente's subtree (any of them);
 object-level permissions with django-guardian will extend this module only."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 # Any page permission on an ancestor-or-self grants read access to the subtree.
@@ -64,3 +64,21 @@ def actuacion_puede_adjuntar(usuario, actuacion) -> bool:
     if usuario is None or not usuario.is_authenticated or not usuario.is_active:
         return False
     return actuacion.permissions_for_user(usuario).can_edit()
+
+
+def paginas_filtrar_visibles(usuario, paginas: QuerySet) -> QuerySet:
+    """Any queryset of pages (choosers, reports): the containers above the expedientes stay,
+    expedientes and their actuaciones only where the user may see them."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from expedientes.models import ActuacionPage, ExpedientePage
+
+    if usuario is None or not usuario.is_authenticated or not usuario.is_active:
+        return paginas.none()
+    if usuario.is_superuser:
+        return paginas
+    dentro_de_expediente = Q(
+        content_type__in=ContentType.objects.get_for_models(ExpedientePage, ActuacionPage).values()
+    )
+    permitidas = _politica_paginas.instances_user_has_any_permission_for(usuario, ACCIONES_LECTURA)
+    return paginas.filter(~dentro_de_expediente | Q(pk__in=permitidas.values("pk")))

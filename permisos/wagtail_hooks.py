@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 
-from . import auditoria
+from . import auditoria, policies
 
 
 class _CustodiaFormatter(LogFormatter):
@@ -19,3 +19,10 @@ def registrar_acciones_custodia(actions):
         (auditoria.ACCESO_DENEGADO, _("Acceso denegado a adjunto")),
     ]:
         actions.register_action(accion)(type(accion, (_CustodiaFormatter,), {"label": etiqueta}))
+
+
+@hooks.register("construct_page_chooser_queryset")
+def selector_de_paginas_filtrado(pages, request):
+    """Wagtail's page chooser lists every page (it is meant for picking link targets): here
+    it shows only what the user may see."""
+    return policies.paginas_filtrar_visibles(request.user, pages)

@@ -82,7 +82,7 @@ def deudor_generar(rng: random.Random, provincia: str) -> Deudor:
     if tipo < 0.45:
         nombre = f"{rng.choice(EMPRESAS)} {rng.choice(LUGARES)} {rng.choice(SOCIEDADES)}"
         return Deudor(ruc_sociedad_generar(rng, provincia), nombre.upper())
-    nombre = f"{rng.choice(APELLIDOS)} {rng.choice(APELLIDOS)} {rng.choice(NOMBRES)} {rng.choice(NOMBRES)}"
+    nombre = " ".join(rng.sample(APELLIDOS, 2) + rng.sample(NOMBRES, 2))
     cedula = cedula_generar(rng, provincia)
     return Deudor(cedula + "001" if tipo < 0.8 else cedula, nombre.upper())
 
