@@ -6,9 +6,12 @@ import tracemalloc
 
 import pytest
 
+from wagtail.models import PageLogEntry
+
 from expedientes.custodia import ArchivoRechazado
 from expedientes.models import Adjunto, AdjuntoVersion
 from expedientes.services.adjuntos import adjunto_crear, adjunto_version_crear
+from permisos import auditoria
 from tests.factories import FlujoPDF
 
 pytestmark = pytest.mark.servicios
@@ -31,6 +34,9 @@ def test_dos_subidas_dos_versiones_descargables_con_su_huella(actuacion, usuario
     assert v1.tipo_mime == "application/pdf" and v1.antivirus_resultado == "OK"
     assert "ClamAV" in v1.antivirus_motor
     assert v2.nombre_original == "auto corregido.pdf" and v2.subido_por == secretaria
+    registro = PageLogEntry.objects.filter(action=auditoria.VERSION_REGISTRADA).order_by("pk")
+    assert [e.data["version"] for e in registro] == [1, 2]
+    assert registro[1].data["sha256"] == v2.sha256 and registro[1].user == secretaria
 
     client.force_login(secretaria)
     for version, original in [(v1, primero), (v2, segundo)]:
