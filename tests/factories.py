@@ -15,11 +15,12 @@ class UsuarioFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"usuario{n}")
     first_name = "Usuario"
     last_name = factory.Sequence(lambda n: f"Prueba {n}")
-    password = factory.PostGenerationMethodCall("set_password", "clave-de-prueba")
+    password = factory.django.Password("clave-de-prueba")
 
 
 def usuario_con_rol(rol, **kwargs):
