@@ -13,6 +13,10 @@ ACCIONES_LECTURA = {"add", "change", "publish", "bulk_delete", "lock", "unlock"}
 _politica_paginas = PagePermissionPolicy()
 
 
+def _activo(usuario) -> bool:
+    return usuario is not None and usuario.is_authenticated and usuario.is_active
+
+
 def _expediente_de(pagina):
     from expedientes.models import ExpedientePage
 
@@ -22,7 +26,7 @@ def _expediente_de(pagina):
 
 
 def expediente_puede_ver(usuario, expediente) -> bool:
-    if usuario is None or not usuario.is_authenticated or not usuario.is_active:
+    if not _activo(usuario):
         return False
     return _politica_paginas.user_has_any_permission_for_instance(
         usuario, ACCIONES_LECTURA, expediente
@@ -32,7 +36,7 @@ def expediente_puede_ver(usuario, expediente) -> bool:
 def pagina_puede_ver(usuario, pagina) -> bool:
     """Pages inside an expediente follow the expediente; the containers above it (inicio,
     juzgado, año) only need a signed-in user: their listings are filtered per user."""
-    if usuario is None or not usuario.is_authenticated or not usuario.is_active:
+    if not _activo(usuario):
         return False
     expediente = _expediente_de(pagina)
     if expediente is None:
@@ -44,24 +48,15 @@ def adjunto_version_puede_descargar(usuario, version) -> bool:
     return pagina_puede_ver(usuario, version.adjunto.actuacion)
 
 
-def expedientes_filtrar_visibles(usuario, expedientes: QuerySet) -> QuerySet:
-    if usuario is None or not usuario.is_authenticated or not usuario.is_active:
-        return expedientes.none()
-    if usuario.is_superuser:
-        return expedientes
-    paginas = _politica_paginas.instances_user_has_any_permission_for(usuario, ACCIONES_LECTURA)
-    return expedientes.filter(pk__in=paginas.values("pk"))
-
-
 def expediente_puede_abrir(usuario, juzgado) -> bool:
-    if usuario is None or not usuario.is_authenticated or not usuario.is_active:
+    if not _activo(usuario):
         return False
     return _politica_paginas.user_has_permission_for_instance(usuario, "add", juzgado)
 
 
 def actuacion_puede_adjuntar(usuario, actuacion) -> bool:
     """Storing a file in an actuación takes the right to edit that page."""
-    if usuario is None or not usuario.is_authenticated or not usuario.is_active:
+    if not _activo(usuario):
         return False
     return actuacion.permissions_for_user(usuario).can_edit()
 
@@ -73,7 +68,7 @@ def paginas_filtrar_visibles(usuario, paginas: QuerySet) -> QuerySet:
 
     from expedientes.models import ActuacionPage, ExpedientePage
 
-    if usuario is None or not usuario.is_authenticated or not usuario.is_active:
+    if not _activo(usuario):
         return paginas.none()
     if usuario.is_superuser:
         return paginas

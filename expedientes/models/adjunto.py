@@ -29,10 +29,6 @@ class Adjunto(models.Model):
     def __str__(self):
         return self.titulo
 
-    @property
-    def version_actual(self):
-        return self.versiones.order_by("-numero").first()
-
 
 class AdjuntoVersion(models.Model):
     """One stored version: where its bytes are (S3 key + VersionId) and the custody facts

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
@@ -28,6 +29,9 @@ class ExpedienteAbrirView(WagtailAdminTemplateMixin, FormView):
             {"url": reverse("wagtailadmin_explore", args=[self.juzgado.pk]), "label": self.juzgado.title},
             {"url": "", "label": self.page_title},
         ]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(prefijo=settings.EXPEDIENTE_PREFIJO, **kwargs)
 
     def form_valid(self, form):
         datos = form.cleaned_data
