@@ -79,3 +79,5 @@ class CoactivadoViewSet(SnippetViewSet):
 
 
 register_snippet(CoactivadoViewSet)
+from .admin_calendario import DiaEspecialViewSet
+register_snippet(DiaEspecialViewSet)

@@ -29,12 +29,16 @@ _REGISTRO_COACTIVADOS = (
 
 ROLES = (
     Rol(ROL_SECRETARIA, "Abre expedientes, registra actuaciones y adjunta documentos.",
-        ("add_page", "change_page", "publish_page"), _REGISTRO_COACTIVADOS),
+        ("add_page", "change_page", "publish_page"),
+        _REGISTRO_COACTIVADOS + ("expedientes.view_diaespecial",)),
     Rol(ROL_ABOGADO, "Impulsa los procesos: actuaciones, providencias y adjuntos.",
-        ("add_page", "change_page", "publish_page"), _REGISTRO_COACTIVADOS),
+        ("add_page", "change_page", "publish_page"),
+        _REGISTRO_COACTIVADOS + ("expedientes.view_diaespecial",)),
     Rol(ROL_JEFE, "Funcionario ejecutor: firma, decide y supervisa.",
         ("add_page", "change_page", "publish_page", "lock_page", "unlock_page"),
-        _REGISTRO_COACTIVADOS),
+        # the jefe keeps the legal calendar (decreed days, corrections)
+        _REGISTRO_COACTIVADOS + ("expedientes.add_diaespecial", "expedientes.change_diaespecial",
+                                 "expedientes.view_diaespecial")),
     Rol(ROL_ARCHIVISTA, "Archivo Central: recibe transferencias y custodia."),
     Rol(ROL_ASESORIA, "Recibe expedientes de insolvencia."),
     Rol(ROL_AUDITOR, "Consulta de solo lectura para control y auditoría."),

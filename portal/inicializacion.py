@@ -2,11 +2,14 @@
 the custody bucket. Idempotent: safe to run at every start."""
 
 from django.db import transaction
+from django.utils import timezone
 from wagtail.models import Page, Site
 
 from expedientes.custodia import almacen
 from expedientes.models import JuzgadoIndexPage
 from expedientes.services.arbol import pagina_publicar_nueva
+from expedientes.services.calendario import calendario_sembrar
+from expedientes.services.documentos import plantillas_asegurar
 from permisos.services import roles_configurar
 
 from .models import InicioPage
@@ -47,6 +50,10 @@ def portal_inicializar(*, preparar_bucket: bool = True) -> JuzgadoIndexPage:
                 usuario=None,
             )
         roles_configurar(juzgado=juzgado)
+        plantillas_asegurar()
+        # National holidays around today; older or later years: manage.py calendario_sembrar
+        hoy = timezone.localdate()
+        calendario_sembrar(anios=range(hoy.year - 1, hoy.year + 2))
     if preparar_bucket:
         almacen.bucket_preparar()
     return juzgado

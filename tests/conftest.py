@@ -1,19 +1,13 @@
 """Tests run on the real PostgreSQL, SeaweedFS S3 store and clamd that scripts/test.sh
-starts. Each test session works in a bucket of its own, removed at the end."""
+starts. Each test session works in a bucket of its own (portal/settings/test.py), removed
+at the end."""
 
 import io
-import os
-import uuid
 
 import pytest
 from django.conf import settings
 
 EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
-
-
-def pytest_configure(config):
-    # Before Django builds its storages: a bucket for this session only.
-    os.environ["S3_BUCKET"] = f"portal-test-{uuid.uuid4().hex[:10]}"
 
 
 @pytest.fixture(scope="session")

@@ -1,17 +1,44 @@
 from .actuacion import ActuacionPage, TipoActuacion
 from .adjunto import Adjunto, AdjuntoVersion
 from .arbol import AnioPage, JuzgadoIndexPage
-from .coactivado import Coactivado
+from .calendario import DiaEspecial
+from .coactivado import Coactivado, Domicilio
+from .cuenta import Costa, ConvenioPago, Cuota, EstadoConvenio, OrigenPago, Pago, TasaInteres, TituloCredito
 from .expediente import ExpedientePage, Provincia
+from .medidas import (
+    ABIERTAS, Busqueda, Entidad, EstadoMedida, MedidaCautelar, PublicacionPrensa, RegistroPublico,
+)
+from .plantilla import ClaveDocumento, PlantillaDocumento
+from .transicion import Transicion
 
 __all__ = [
+    "ABIERTAS",
+    "Busqueda",
+    "Entidad",
+    "EstadoMedida",
+    "MedidaCautelar",
+    "PublicacionPrensa",
+    "RegistroPublico",
     "ActuacionPage",
     "Adjunto",
     "AdjuntoVersion",
     "AnioPage",
+    "ClaveDocumento",
     "Coactivado",
+    "ConvenioPago",
+    "Costa",
+    "Cuota",
+    "DiaEspecial",
+    "Domicilio",
+    "EstadoConvenio",
     "ExpedientePage",
     "JuzgadoIndexPage",
+    "OrigenPago",
+    "Pago",
+    "PlantillaDocumento",
     "Provincia",
+    "TasaInteres",
     "TipoActuacion",
+    "TituloCredito",
+    "Transicion",
 ]

@@ -47,6 +47,14 @@ class AdjuntoVersion(models.Model):
     tipo_mime = models.CharField(_("tipo (detectado)"), max_length=120)
     antivirus_resultado = models.CharField(_("resultado del antivirus"), max_length=120)
     antivirus_motor = models.CharField(_("motor y firmas del antivirus"), max_length=200)
+    firmante = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("firmante"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    generado_con = models.CharField(
+        _("generado con"), max_length=200, blank=True,
+        help_text=_("Plantilla y revisión, cuando el sistema generó el documento."),
+    )
     subido_en = models.DateTimeField(_("subido el"), auto_now_add=True)
     subido_por = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("subido por"), null=True,

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from expedientes.identificacion import TipoIdentificacion, identificacion_validar
 
+from .expediente import Provincia
+
 
 class Coactivado(models.Model):
     """The debtor: a natural person (cédula) or a company (RUC). One coactivado may have
@@ -16,6 +18,8 @@ class Coactivado(models.Model):
         _("tipo de identificación"), max_length=6, choices=TipoIdentificacion.choices, editable=False
     )
     nombre = models.CharField(_("nombres o razón social"), max_length=255)
+    correo = models.EmailField(_("correo electrónico para notificaciones"), blank=True)
+    casillero_judicial = models.CharField(_("casillero judicial"), max_length=60, blank=True)
     advertencia = models.CharField(
         _("advertencia"), max_length=255, blank=True, editable=False,
         help_text=_("Observación de la validación (p. ej. RUC con dígito verificador no válido)."),
@@ -41,3 +45,30 @@ class Coactivado(models.Model):
             self.tipo_identificacion = resultado.tipo
             self.advertencia = resultado.advertencia
         self.nombre = " ".join((self.nombre or "").split())
+
+
+class Domicilio(models.Model):
+    """Where the debtor was said to live or work, kept over time: outdated addresses are
+    the first cause of late citations (DOMAIN.md), so none is ever overwritten."""
+
+    coactivado = models.ForeignKey(Coactivado, on_delete=models.CASCADE, related_name="domicilios")
+    direccion = models.CharField(_("dirección"), max_length=300)
+    canton = models.CharField(_("cantón"), max_length=80, blank=True)
+    provincia = models.CharField(_("provincia"), max_length=2, blank=True, choices=Provincia.choices)
+    fuente = models.CharField(_("fuente"), max_length=120, blank=True,
+                              help_text=_("P. ej. orden de cobro, SRI, Registro Civil, el propio coactivado."))
+    registrado_en = models.DateField(_("registrado el"))
+    desactualizado = models.BooleanField(
+        _("domicilio desactualizado"), default=False,
+        help_text=_("Marcado cuando una citación o búsqueda mostró que ya no corresponde."),
+    )
+    registrado_por = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                       on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("domicilio")
+        verbose_name_plural = _("domicilios")
+        ordering = ["-registrado_en", "-pk"]
+
+    def __str__(self):
+        return self.direccion

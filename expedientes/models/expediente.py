@@ -10,6 +10,7 @@ from wagtail.models import Page
 from permisos.paginas import PaginaProtegidaMixin
 
 from expedientes.campos import ExpedientePageForm
+from expedientes.estados import Estado
 
 from .arbol import LockedAddChildMixin
 
@@ -58,6 +59,11 @@ class ExpedientePage(PaginaProtegidaMixin, LockedAddChildMixin, Page):
     monto_titulo = models.DecimalField(
         _("monto del título de crédito (USD)"), max_digits=14, decimal_places=2,
         validators=[MinValueValidator(Decimal("0.01"), _("El monto debe ser mayor que cero."))],
+    )
+    estado = models.CharField(
+        _("estado"), max_length=20, choices=Estado.choices, default=Estado.INICIADO,
+        editable=False, db_index=True,
+        help_text=_("Lo cambia solo expediente_transicion, que registra cada cambio."),
     )
     abogado = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("abogado impulsor"), null=True, blank=True,

@@ -7,36 +7,39 @@ from expedientes.models import ActuacionPage, Adjunto, AdjuntoVersion
 from permisos import auditoria
 
 
-def _version_registrar(*, adjunto: Adjunto, custodiado: ArchivoCustodiado, usuario) -> AdjuntoVersion:
+def _version_registrar(*, adjunto: Adjunto, custodiado: ArchivoCustodiado, usuario, **origen) -> AdjuntoVersion:
     # Lock the attachment: concurrent uploads to it get consecutive numbers.
     Adjunto.objects.select_for_update().only("pk").get(pk=adjunto.pk)
     ultimo = adjunto.versiones.aggregate(m=Max("numero"))["m"] or 0
-    version = AdjuntoVersion(adjunto=adjunto, numero=ultimo + 1, subido_por=usuario, **custodiado.campos())
+    version = AdjuntoVersion(adjunto=adjunto, numero=ultimo + 1, subido_por=usuario,
+                             **custodiado.campos(), **origen)
     version.full_clean()
     version.save()
     auditoria.custodia_registrar(accion=auditoria.VERSION_REGISTRADA, version=version, usuario=usuario)
     return version
 
 
-def adjunto_crear(*, actuacion: ActuacionPage, titulo: str, flujo, nombre: str, usuario) -> AdjuntoVersion:
-    """A new attachment on an actuación, with its first version."""
+def adjunto_crear(*, actuacion: ActuacionPage, titulo: str, flujo, nombre: str, usuario,
+                  **origen) -> AdjuntoVersion:
+    """A new attachment on an actuación, with its first version. `origen`: firmante and
+    generado_con, for documents the system generates."""
     titulo = " ".join((titulo or "").split()) or None
 
     def registrar(custodiado: ArchivoCustodiado) -> AdjuntoVersion:
         adjunto = Adjunto(actuacion=actuacion, titulo=titulo or custodiado.nombre, creado_por=usuario)
         adjunto.full_clean()
         adjunto.save()
-        return _version_registrar(adjunto=adjunto, custodiado=custodiado, usuario=usuario)
+        return _version_registrar(adjunto=adjunto, custodiado=custodiado, usuario=usuario, **origen)
 
     return custodiar(flujo=flujo, nombre=nombre, registrar=registrar)
 
 
-def adjunto_version_crear(*, adjunto: Adjunto, flujo, nombre: str, usuario) -> AdjuntoVersion:
+def adjunto_version_crear(*, adjunto: Adjunto, flujo, nombre: str, usuario, **origen) -> AdjuntoVersion:
     """The next version of an existing attachment; the previous ones stay as they are."""
     return custodiar(
         flujo=flujo,
         nombre=nombre,
         registrar=lambda custodiado: _version_registrar(
-            adjunto=adjunto, custodiado=custodiado, usuario=usuario
+            adjunto=adjunto, custodiado=custodiado, usuario=usuario, **origen
         ),
     )

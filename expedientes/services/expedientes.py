@@ -15,6 +15,7 @@ from wagtail.models import Page
 from expedientes.models import AnioPage, ExpedientePage, JuzgadoIndexPage
 
 from .arbol import pagina_publicar_nueva
+from .cuenta import titulo_registrar
 
 PATRON_NUMERO = re.compile(r"^(?P<prefijo>[A-Z0-9-]+)-(?P<anio>\d{4})-(?P<secuencial>\d{4,6})$")
 
@@ -61,6 +62,9 @@ def expediente_abrir(
     usuario,
     abogado=None,
     numero: str | None = None,
+    titulo_numero: str | None = None,
+    titulo_fecha: date | None = None,
+    titulo_resolucion: str = "",
 ) -> ExpedientePage:
     """Open an expediente under its year (validation happens in Page.save → full_clean,
     inside the transaction: bad input leaves nothing behind). `numero` is only for files that already have
@@ -87,4 +91,11 @@ def expediente_abrir(
             abogado=abogado,
         )
         anio_pagina = _anio_obtener(juzgado, anio, usuario)
-        return pagina_publicar_nueva(padre=anio_pagina, pagina=expediente, usuario=usuario)
+        pagina_publicar_nueva(padre=anio_pagina, pagina=expediente, usuario=usuario)
+        # The orden de cobro brings its título de crédito: the first entry of the ledger.
+        titulo_registrar(
+            expediente=expediente, numero=titulo_numero or f"TC-{numero}",
+            fecha_emision=titulo_fecha or fecha_recepcion, capital=monto_titulo,
+            resolucion=titulo_resolucion or "Según la orden de cobro",
+        )
+        return expediente

@@ -2,6 +2,9 @@ from decimal import Decimal
 
 from django import template
 from django.utils.numberformat import format as number_format
+from num2words import num2words
+
+from expedientes.calendario import MESES
 
 register = template.Library()
 
@@ -15,3 +18,32 @@ def usd(valor):
     return "USD " + number_format(
         cantidad, decimal_sep=",", decimal_pos=2, grouping=3, thousand_sep=".", force_grouping=True
     )
+
+
+# Amounts and dates in words for legal documents, with num2words (maintained, handles
+# Spanish apocope and gender: «mil un dólares con un centavo»), not hand-made tables.
+
+
+
+@register.filter
+def letras(valor):
+    """140714.68 → «CIENTO CUARENTA MIL SETECIENTOS CATORCE DÓLARES CON SESENTA Y OCHO CENTAVOS»."""
+    if valor in (None, ""):
+        return ""
+    cantidad = Decimal(valor).quantize(Decimal("0.01"))
+    return num2words(cantidad, lang="es", to="currency", currency="USD").upper()
+
+
+@register.filter
+def fecha_larga(fecha):
+    """13 de marzo de 2025"""
+    return f"{fecha.day} de {MESES[fecha.month - 1]} de {fecha.year}" if fecha else ""
+
+
+@register.filter
+def fecha_letras(fecha):
+    """trece de marzo de dos mil veinticinco"""
+    if not fecha:
+        return ""
+    dia = "primero" if fecha.day == 1 else num2words(fecha.day, lang="es")
+    return f"{dia} de {MESES[fecha.month - 1]} de {num2words(fecha.year, lang='es')}"

@@ -187,8 +187,33 @@ FILE_UPLOAD_HANDLERS = [
 FILE_UPLOAD_TEMP_DIR = env("CUSTODIA_TEMP_DIR", None)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Who signs and where: goes into generated documents.
+JUZGADO = {
+    "NOMBRE": env("JUZGADO_NOMBRE", "Juzgado de Coactivas"),
+    "ENTIDAD": env("JUZGADO_ENTIDAD", "Ministerio del Trabajo"),
+    "DIRECCION_REGIONAL": env("JUZGADO_DIRECCION_REGIONAL",
+                              "Dirección Regional de Trabajo y Servicio Público de Cuenca"),
+    "CIUDAD": env("JUZGADO_CIUDAD", "Cuenca"),
+}
+
 # Expediente numbers: MDT-DRTSPC-2025-0042
 EXPEDIENTE_PREFIJO = env("EXPEDIENTE_PREFIJO", "MDT-DRTSPC")
+# The account of an expediente (expedientes/liquidacion.py): to be confirmed by Asesoría
+# Jurídica. Interest is simple and daily over BASE_DIAS; payments are imputed in this order.
+LIQUIDACION = {
+    "BASE_DIAS": env_int("LIQUIDACION_BASE_DIAS", 365),
+    "IMPUTACION": env_list("LIQUIDACION_IMPUTACION", "intereses,costas,capital"),
+}
+# Untraceable debtors: the registries that must have been searched without result, the
+# number of press publications and the working days after the last one until the citation
+# takes effect (to be confirmed with Asesoría Jurídica; COA refers to COGEP art. 56).
+ILOCALIZABLES = {
+    "REGISTROS_EXIGIDOS": env_list("ILOCALIZABLES_REGISTROS", "registro_civil,sri"),
+    "PUBLICACIONES": env_int("ILOCALIZABLES_PUBLICACIONES", 3),
+    "DIAS_EFECTO_PRENSA": env_int("ILOCALIZABLES_DIAS_EFECTO", 20),
+}
+# The unit's own service level: citation within this many working days of the orden de cobro.
+CITACION_DIAS_SERVICIO = env_int("CITACION_DIAS_SERVICIO", 10)
 # INEC codes of the provinces the unit serves (Azuay, Cañar, Morona Santiago)
 PROVINCIAS_JURISDICCION = env_list("PROVINCIAS_JURISDICCION", "01,03,14")
 

@@ -1,9 +1,15 @@
+import uuid
+
 from .base import *  # noqa: F401,F403
 from .base import CUSTODIA, STORAGES, env
 
-# Tests run on the real PostgreSQL, S3 store and clamd started by scripts/test.sh;
-# each test session works in a bucket of its own (tests/conftest.py).
-STORAGES["custodia"]["OPTIONS"]["bucket_name"] = env("S3_BUCKET", "portal-coactivas-test")
+# Tests run on the real PostgreSQL, S3 store and clamd started by scripts/test.sh.
+# Each test process works in a bucket of its own (removed by tests/conftest.py at the end):
+# two sessions sharing one bucket would delete it under each other, and SeaweedFS recreates
+# a missing bucket on the next put without versioning.
+STORAGES["custodia"]["OPTIONS"]["bucket_name"] = (
+    f"{env('S3_BUCKET', 'portal-coactivas-test')}-{uuid.uuid4().hex[:8]}"
+)
 CUSTODIA["CLAMD_TIMEOUT"] = float(env("CLAMD_TIMEOUT", "30"))
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
 WAGTAILADMIN_BASE_URL = "http://testserver"

@@ -1,0 +1,69 @@
+"""The legal calendar in the Wagtail admin: the jefe adds decreed days, local holidays and
+working-day corrections; the others consult it. Model permissions decide (add/change/
+delete/view_diaespecial, granted per role in permisos/roles.py)."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import Column
+from wagtail.snippets.views.snippets import CreateView, IndexView, SnippetViewSet
+
+from expedientes.calendario import DIAS_SEMANA
+from expedientes.models import DiaEspecial
+from expedientes.models.calendario import TipoDiaEspecial
+
+
+def _anios():
+    return [(fecha.year, str(fecha.year)) for fecha in
+            DiaEspecial.objects.dates("fecha", "year", order="DESC")]
+
+
+class DiaEspecialFilterSet(WagtailFilterSet):
+    anio = django_filters.ChoiceFilter(field_name="fecha__year", choices=_anios, label=_("Año"))
+    tipo = django_filters.ChoiceFilter(choices=TipoDiaEspecial.choices, label=_("Tipo"))
+    laborable = django_filters.ChoiceFilter(
+        choices=[("1", _("Sí: día hábil")), ("0", _("No: día de descanso"))],
+        label=_("Laborable"),
+    )
+
+    class Meta:
+        model = DiaEspecial
+        fields = ["anio", "tipo", "laborable"]
+
+
+class DiaEspecialIndexView(IndexView):
+    default_ordering = "-fecha"
+
+
+class DiaEspecialCreateView(CreateView):
+    def save_instance(self):
+        # who added a day is recorded, never typed
+        self.form.instance.creado_por = self.request.user
+        return super().save_instance()
+
+
+class DiaEspecialViewSet(SnippetViewSet):
+    model = DiaEspecial
+    icon = "date"
+    menu_label = _("Calendario")
+    menu_order = 170
+    add_to_admin_menu = True
+    index_view_class = DiaEspecialIndexView
+    add_view_class = DiaEspecialCreateView
+    form_fields = ["fecha", "laborable", "tipo", "nombre", "fuente"]
+    list_display = [
+        "fecha",
+        Column("dia", label=_("Día"), accessor=lambda dia: DIAS_SEMANA[dia.fecha.weekday()]),
+        "nombre", "tipo",
+        Column("laborable", label=_("Laborable"),
+               accessor=lambda dia: _("Sí") if dia.laborable else _("No")),
+        "fuente",
+        Column("creado_por", label=_("Registrado por"),
+               accessor=lambda dia: dia.creado_por.get_full_name() if dia.creado_por else ""),
+    ]
+    filterset_class = DiaEspecialFilterSet
+    search_fields = ["nombre"]
+    copy_view_enabled = False
+
+    def get_queryset(self, request):
+        return DiaEspecial.objects.select_related("creado_por")

@@ -1,0 +1,200 @@
+"""The account of an expediente at any date: capital of its títulos de crédito, interest
+accrued day by day at the rate in force (the unit's rate table), costas, and payments
+imputed in a configured order. Pure functions on plain data, exact Decimal arithmetic:
+the same code answers the ledger screen, the reports and the property tests.
+
+Rules (settings.LIQUIDACION, to be confirmed by Asesoría Jurídica before go-live):
+- interest: simple, on the pending capital, for each day after the título becomes due up to
+  and including the date asked, at the annual rate in force that day, over BASE_DIAS days;
+  rounded to the cent (half up) each time the account changes;
+- payments are imputed first to interest, then costas, then capital (by analogy with
+  Código Tributario art. 47); a payment above the balance at its date is refused."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+
+CENTAVO = Decimal("0.01")
+CERO = Decimal("0.00")
+COMPONENTES = ("intereses", "costas", "capital")
+
+
+class LiquidacionError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Obligacion:
+    """A título de crédito: capital that accrues interest from the day after `exigible_desde`."""
+
+    exigible_desde: date
+    capital: Decimal
+    referencia: str = ""
+
+
+@dataclass(frozen=True)
+class Cargo:
+    """A cost (costas) charged on a date; it does not accrue interest."""
+
+    fecha: date
+    monto: Decimal
+    referencia: str = ""
+
+
+@dataclass(frozen=True)
+class Abono:
+    fecha: date
+    monto: Decimal
+    referencia: str = ""
+
+
+@dataclass(frozen=True)
+class Tasa:
+    vigente_desde: date
+    tasa_anual: Decimal  # percent per year
+
+
+@dataclass(frozen=True)
+class Imputacion:
+    abono: Abono
+    intereses: Decimal
+    costas: Decimal
+    capital: Decimal
+
+
+@dataclass(frozen=True)
+class EstadoCuenta:
+    fecha: date
+    capital: Decimal  # pending
+    intereses: Decimal  # pending
+    costas: Decimal  # pending
+    capital_total: Decimal
+    intereses_total: Decimal  # accrued up to `fecha`
+    costas_total: Decimal
+    pagado_total: Decimal
+    imputaciones: tuple[Imputacion, ...] = ()
+    dias_sin_tasa: int = 0  # days with capital pending and no rate registered
+
+    @property
+    def saldo(self) -> Decimal:
+        return self.capital + self.intereses + self.costas
+
+    @property
+    def obligaciones(self) -> Decimal:
+        return self.capital_total + self.intereses_total + self.costas_total
+
+
+def _centavos(valor: Decimal) -> Decimal:
+    return valor.quantize(CENTAVO, rounding=ROUND_HALF_UP)
+
+
+def _orden_imputacion() -> tuple[str, ...]:
+    orden = tuple(settings.LIQUIDACION["IMPUTACION"])
+    if sorted(orden) != sorted(COMPONENTES):
+        raise LiquidacionError(f"LIQUIDACION['IMPUTACION'] debe ordenar {COMPONENTES}")
+    return orden
+
+
+def _tasa_en(tasas: list[Tasa], dia: date) -> Decimal | None:
+    vigente = None
+    for tasa in tasas:  # sorted by vigente_desde
+        if tasa.vigente_desde <= dia:
+            vigente = tasa.tasa_anual
+        else:
+            break
+    return vigente
+
+
+@dataclass
+class _Cuenta:
+    tasas: list[Tasa]
+    base: Decimal
+    capital: Decimal = CERO
+    intereses: Decimal = CERO
+    costas: Decimal = CERO
+    capital_total: Decimal = CERO
+    intereses_total: Decimal = CERO
+    costas_total: Decimal = CERO
+    pagado_total: Decimal = CERO
+    dias_sin_tasa: int = 0
+    imputaciones: list = field(default_factory=list)
+
+    def devengar(self, desde: date, hasta: date) -> None:
+        """Interest for each day in (desde, hasta], split where the rate changes."""
+        if hasta <= desde or self.capital <= 0:
+            return
+        cortes = {desde, hasta} | {
+            t.vigente_desde - timedelta(days=1) for t in self.tasas if desde < t.vigente_desde <= hasta
+        }
+        puntos = sorted(cortes)
+        exacto = Decimal(0)
+        for inicio, fin in zip(puntos, puntos[1:]):
+            tasa = _tasa_en(self.tasas, fin)
+            dias = (fin - inicio).days
+            if tasa is None:
+                self.dias_sin_tasa += dias
+                continue
+            exacto += self.capital * tasa / 100 * dias / self.base
+        interes = _centavos(exacto)
+        self.intereses += interes
+        self.intereses_total += interes
+
+    def abonar(self, abono: Abono, orden: tuple[str, ...]) -> None:
+        if abono.monto <= 0:
+            raise LiquidacionError(f"El pago {abono.referencia} debe ser mayor que cero.")
+        saldo = self.capital + self.intereses + self.costas
+        if abono.monto > saldo:
+            raise LiquidacionError(
+                f"El pago {abono.referencia} de {abono.monto} supera el saldo de {saldo} "
+                f"al {abono.fecha:%d/%m/%Y}."
+            )
+        restante = abono.monto
+        partes = {}
+        for componente in orden:
+            parte = min(restante, getattr(self, componente))
+            setattr(self, componente, getattr(self, componente) - parte)
+            partes[componente] = parte
+            restante -= parte
+        self.pagado_total += abono.monto
+        self.imputaciones.append(Imputacion(abono=abono, **partes))
+
+
+def liquidar(*, obligaciones, cargos=(), abonos=(), tasas=(), hasta: date) -> EstadoCuenta:
+    """The account at `hasta` (inclusive). Events after `hasta` are ignored. On one day,
+    obligations and costs come before payments."""
+    cuenta = _Cuenta(
+        tasas=sorted(tasas, key=lambda t: t.vigente_desde),
+        base=Decimal(settings.LIQUIDACION["BASE_DIAS"]),
+    )
+    orden = _orden_imputacion()
+    eventos = sorted(
+        [(o.exigible_desde, 0, o) for o in obligaciones]
+        + [(c.fecha, 1, c) for c in cargos]
+        + [(a.fecha, 2, a) for a in abonos],
+        key=lambda e: (e[0], e[1]),
+    )
+    cursor = None
+    for fecha, _, evento in eventos:
+        if fecha > hasta:
+            break
+        if cursor is not None:
+            cuenta.devengar(cursor, fecha)
+        cursor = fecha
+        if isinstance(evento, Obligacion):
+            cuenta.capital += evento.capital
+            cuenta.capital_total += evento.capital
+        elif isinstance(evento, Cargo):
+            cuenta.costas += evento.monto
+            cuenta.costas_total += evento.monto
+        else:
+            cuenta.abonar(evento, orden)
+    if cursor is not None:
+        cuenta.devengar(cursor, hasta)
+    return EstadoCuenta(
+        fecha=hasta, capital=cuenta.capital, intereses=cuenta.intereses, costas=cuenta.costas,
+        capital_total=cuenta.capital_total, intereses_total=cuenta.intereses_total,
+        costas_total=cuenta.costas_total, pagado_total=cuenta.pagado_total,
+        imputaciones=tuple(cuenta.imputaciones), dias_sin_tasa=cuenta.dias_sin_tasa,
+    )

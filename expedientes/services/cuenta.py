@@ -1,0 +1,161 @@
+"""Writes to the ledger of an expediente. Every write is checked against the whole account
+recomputed by expedientes.liquidacion, inside a transaction holding the expediente's row:
+a payment that would exceed the balance at its date (or make a later one exceed it) is
+refused and nothing is saved."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from expedientes.estados import Estado, transicion_permitida
+from expedientes.liquidacion import Abono, Cargo, LiquidacionError, Obligacion, Tasa, liquidar
+from expedientes.models import (
+    ConvenioPago, Costa, Cuota, EstadoConvenio, ExpedientePage, Pago, TasaInteres, TituloCredito,
+)
+
+from .proceso import expediente_reanudar, expediente_transicion
+
+
+def _fecha_dd(fecha: date) -> str:
+    return fecha.strftime("%d/%m/%Y")
+
+
+def _no_antes_de_la_orden(expediente: ExpedientePage, fecha: date, que: str) -> None:
+    if fecha < expediente.fecha_recepcion:
+        raise ValidationError({"fecha": (
+            f"La fecha {que} ({_fecha_dd(fecha)}) es anterior a la recepción de la orden de "
+            f"cobro ({_fecha_dd(expediente.fecha_recepcion)})."
+        )})
+
+
+def cuenta_liquidar(expediente: ExpedientePage, hasta: date | None = None, *, pagos_extra=()):
+    """The account of the expediente at `hasta` (today by default)."""
+    hasta = hasta or timezone.localdate()
+    return liquidar(
+        obligaciones=[Obligacion(t.exigible_desde, t.capital, t.numero) for t in expediente.titulos.all()],
+        cargos=[Cargo(c.fecha, c.monto, c.concepto) for c in expediente.costas.all()],
+        abonos=[Abono(p.fecha, p.monto, p.recibo) for p in expediente.pagos.all()] + list(pagos_extra),
+        tasas=[Tasa(t.vigente_desde, t.tasa_anual) for t in TasaInteres.objects.all()],
+        hasta=hasta,
+    )
+
+
+def _bloquear(expediente):
+    return ExpedientePage.objects.select_for_update().get(pk=expediente.pk)
+
+
+def titulo_registrar(*, expediente, numero, fecha_emision, resolucion, capital, exigible_desde=None):
+    titulo = TituloCredito(
+        expediente=expediente, numero=numero, fecha_emision=fecha_emision, resolucion=resolucion,
+        capital=capital, exigible_desde=exigible_desde or fecha_emision,
+    )
+    titulo.full_clean()
+    titulo.save()
+    return titulo
+
+
+def costa_registrar(*, expediente, fecha, concepto, monto, usuario, actuacion=None) -> Costa:
+    _no_antes_de_la_orden(expediente, fecha, "de la costa")
+    costa = Costa(expediente=expediente, fecha=fecha, concepto=concepto, monto=monto,
+                  actuacion=actuacion, registrada_por=usuario)
+    costa.full_clean()
+    costa.save()
+    return costa
+
+
+def tasa_registrar(*, vigente_desde, tasa_anual, fuente, usuario=None) -> TasaInteres:
+    tasa = TasaInteres(vigente_desde=vigente_desde, tasa_anual=tasa_anual, fuente=fuente,
+                       registrada_por=usuario)
+    tasa.full_clean()
+    tasa.save()
+    return tasa
+
+
+def pago_registrar(*, expediente, fecha, monto: Decimal, origen, recibo, usuario, actuacion=None) -> Pago:
+    """Record a payment; when it settles the whole debt the expediente becomes «pagado»."""
+    _no_antes_de_la_orden(expediente, fecha, "del pago")
+    with transaction.atomic():
+        expediente = _bloquear(expediente)
+        pago = Pago(expediente=expediente, fecha=fecha, monto=monto, origen=origen, recibo=recibo,
+                    actuacion=actuacion, registrado_por=usuario)
+        pago.full_clean()
+        try:  # the whole account with this payment in it, also after its date
+            cuenta_liquidar(expediente, max(fecha, timezone.localdate()),
+                            pagos_extra=[Abono(fecha, monto, recibo)])
+        except LiquidacionError as error:
+            raise ValidationError({"monto": str(error)}) from None
+        pago.save()
+        if cuenta_liquidar(expediente, fecha).saldo == 0 and transicion_permitida(expediente.estado, Estado.PAGADO):
+            expediente_transicion(expediente=expediente, hasta=Estado.PAGADO, usuario=usuario,
+                                  fecha=fecha, actuacion=actuacion,
+                                  motivo=f"Pago total de la obligación (comprobante {recibo}).")
+        return pago
+
+
+def convenio_registrar(*, expediente, fecha, cuotas: list[tuple[date, Decimal]], usuario,
+                       resolucion="", dias_gracia=0, actuacion=None) -> ConvenioPago:
+    """Accept a payment plan for the balance at `fecha`: the instalments must add up to it,
+    fall after the plan's date and in order. Enforcement is suspended while it is kept."""
+    _no_antes_de_la_orden(expediente, fecha, "del convenio")
+    if not cuotas:
+        raise ValidationError({"cuotas": "El convenio necesita al menos una cuota."})
+    with transaction.atomic():
+        expediente = _bloquear(expediente)
+        saldo = cuenta_liquidar(expediente, fecha).saldo
+        total = sum((monto for _, monto in cuotas), Decimal("0.00"))
+        if total != saldo:
+            raise ValidationError({"cuotas": (
+                f"Las cuotas suman USD {total} y el saldo al {_fecha_dd(fecha)} es USD {saldo}: "
+                f"deben coincidir (diferencia USD {saldo - total})."
+            )})
+        vencimientos = [vence for vence, _ in cuotas]
+        if vencimientos != sorted(vencimientos) or vencimientos[0] <= fecha:
+            raise ValidationError({"cuotas": "Las cuotas deben vencer después del convenio y en orden."})
+        if any(monto <= 0 for _, monto in cuotas):
+            raise ValidationError({"cuotas": "Cada cuota debe ser mayor que cero."})
+        convenio = ConvenioPago(expediente=expediente, fecha=fecha, resolucion=resolucion,
+                                monto_total=saldo, dias_gracia=dias_gracia, actuacion=actuacion)
+        convenio.full_clean()
+        convenio.save()
+        Cuota.objects.bulk_create(
+            Cuota(convenio=convenio, numero=n, vence=vence, monto=monto)
+            for n, (vence, monto) in enumerate(cuotas, start=1)
+        )
+        expediente_transicion(expediente=expediente, hasta=Estado.CONVENIO_PAGO, usuario=usuario,
+                              fecha=fecha, actuacion=actuacion,
+                              motivo=f"Convenio de pago en {len(cuotas)} cuotas por USD {saldo}.")
+        return convenio
+
+
+def convenio_revisar(*, convenio: ConvenioPago, fecha: date, usuario=None) -> str:
+    """Default detection: an instalment unpaid after its due date plus the days of grace
+    ends the plan and resumes enforcement. Returns the plan's state."""
+    if convenio.estado != EstadoConvenio.VIGENTE:
+        return convenio.estado
+    with transaction.atomic():
+        expediente = _bloquear(convenio.expediente)
+        pagado = sum((p.monto for p in expediente.pagos.filter(fecha__gte=convenio.fecha, fecha__lte=fecha)),
+                     Decimal("0.00"))
+        exigido = Decimal("0.00")
+        vencida = None
+        for cuota in convenio.cuotas.order_by("numero"):
+            if (fecha - cuota.vence).days > convenio.dias_gracia:
+                exigido += cuota.monto
+                if pagado < exigido and vencida is None:
+                    vencida = cuota
+        if vencida is not None:
+            convenio.estado = EstadoConvenio.INCUMPLIDO
+            convenio.save(update_fields=["estado"])
+            if expediente.estado == Estado.CONVENIO_PAGO:
+                expediente_reanudar(
+                    expediente=expediente, usuario=usuario, fecha=fecha,
+                    motivo=(f"Incumplimiento del convenio: cuota {vencida.numero} de USD {vencida.monto} "
+                            f"vencida el {_fecha_dd(vencida.vence)} sin pagar."),
+                )
+        elif pagado >= convenio.monto_total or expediente.estado == Estado.PAGADO:
+            convenio.estado = EstadoConvenio.CUMPLIDO
+            convenio.save(update_fields=["estado"])
+        return convenio.estado

@@ -1,0 +1,93 @@
+"""Untraceable debtors and insolvency: the searches in public registries, the press
+publications and when the citation by press takes effect; and the informe de insolvencia
+once enforcement found nothing."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from expedientes.calendario import Computo, termino_vencimiento
+from expedientes.estados import Estado
+from expedientes.models import Busqueda, ClaveDocumento, PublicacionPrensa, RegistroPublico
+
+from .cuenta import costa_registrar
+from .documentos import documento_generar
+from .proceso import expediente_transicion
+
+
+def busqueda_registrar(*, expediente, registro, fecha: date, resultado: str, encontrado: bool, usuario) -> Busqueda:
+    busqueda = Busqueda(expediente=expediente, registro=registro, fecha=fecha, resultado=resultado,
+                        encontrado=encontrado, registrada_por=usuario)
+    busqueda.full_clean()
+    busqueda.save()
+    return busqueda
+
+
+def _busquedas_agotadas(expediente) -> None:
+    """The searches the rules require, all without result (settings.ILOCALIZABLES)."""
+    exigidos = settings.ILOCALIZABLES["REGISTROS_EXIGIDOS"]
+    hechos = {b.registro for b in expediente.busquedas.filter(encontrado=False)}
+    faltan = [RegistroPublico(r).label for r in exigidos if r not in hechos]
+    if faltan:
+        raise ValidationError(f"Faltan búsquedas sin resultado en: {', '.join(faltan)}.")
+    if expediente.busquedas.filter(encontrado=True).exists():
+        raise ValidationError("Una búsqueda encontró domicilio o bienes: no procede.")
+
+
+def ilocalizable_declarar(*, expediente, usuario, fecha: date):
+    _busquedas_agotadas(expediente)
+    return expediente_transicion(expediente=expediente, hasta=Estado.ILOCALIZABLE, usuario=usuario,
+                                 fecha=fecha, motivo="Búsquedas en registros públicos sin resultado.")
+
+
+def publicacion_registrar(*, expediente, periodico: str, fecha: date, costo: Decimal, usuario) -> PublicacionPrensa:
+    """A press publication; its cost is a costa of the expediente."""
+    if expediente.estado != Estado.ILOCALIZABLE:
+        raise ValidationError("Solo se cita por la prensa a un coactivado declarado ilocalizable.")
+    with transaction.atomic():
+        costa = costa_registrar(expediente=expediente, fecha=fecha, monto=costo, usuario=usuario,
+                                concepto=f"Publicación por la prensa en {periodico}, {fecha:%d/%m/%Y}")
+        publicacion = PublicacionPrensa(expediente=expediente, periodico=periodico, fecha=fecha, costa=costa)
+        publicacion.full_clean()
+        publicacion.save()
+        return publicacion
+
+
+def citacion_prensa_efecto(expediente) -> Computo | None:
+    """When the citation by press takes effect: a término counted from the last of the
+    required publications (settings.ILOCALIZABLES), or None while they are incomplete."""
+    reglas = settings.ILOCALIZABLES
+    publicaciones = list(expediente.publicaciones.order_by("fecha"))
+    if len(publicaciones) < reglas["PUBLICACIONES"]:
+        return None
+    return termino_vencimiento(desde=publicaciones[-1].fecha, dias=reglas["DIAS_EFECTO_PRENSA"],
+                               evento="la última publicación por la prensa")
+
+
+def citacion_prensa_registrar(*, expediente, usuario, fecha: date):
+    efecto = citacion_prensa_efecto(expediente)
+    if efecto is None:
+        raise ValidationError(
+            f"Se requieren {settings.ILOCALIZABLES['PUBLICACIONES']} publicaciones por la prensa.")
+    if fecha < efecto.vence:
+        raise ValidationError(f"La citación por la prensa aún no surte efecto: {efecto.explicacion}.")
+    return expediente_transicion(expediente=expediente, hasta=Estado.CITADO, usuario=usuario,
+                                 fecha=efecto.vence, motivo=f"Citación por la prensa. {efecto.explicacion}.")
+
+
+def insolvencia_declarar(*, expediente, usuario, fecha: date, firmante=None):
+    """The informe de insolvencia (PDF in custody, with the searches made) and the state."""
+    _busquedas_agotadas(expediente)
+    busquedas = [{"fecha": b.fecha, "registro": b.get_registro_display(), "resultado": b.resultado}
+                 for b in expediente.busquedas.all()]
+    with transaction.atomic():
+        version = documento_generar(expediente=expediente, clave=ClaveDocumento.INFORME_INSOLVENCIA,
+                                    usuario=usuario, firmante=firmante, fecha=fecha,
+                                    extra={"busquedas": busquedas})
+        expediente_transicion(expediente=expediente, hasta=Estado.INSOLVENCIA, usuario=usuario, fecha=fecha,
+                              actuacion=version.adjunto.actuacion,
+                              motivo="Informe de insolvencia: agotada la ejecución sin bienes.")
+        return version

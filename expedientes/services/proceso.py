@@ -1,0 +1,62 @@
+"""Changing the state of an expediente: only along the table of expedientes/estados.py,
+always with who, when, why and (when there is one) the actuación that caused it."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from expedientes.estados import SUSPENSIVOS, Estado, transicion_permitida, siguientes
+from expedientes.models import ExpedientePage, Transicion
+
+
+def _bloquear(expediente: ExpedientePage) -> ExpedientePage:
+    return ExpedientePage.objects.select_for_update().get(pk=expediente.pk)
+
+
+def expediente_transicion(*, expediente: ExpedientePage, hasta: str, usuario, motivo: str,
+                          fecha: date | None = None, actuacion=None) -> Transicion:
+    motivo = (motivo or "").strip()
+    if not motivo:
+        raise ValidationError({"motivo": "Indique el motivo del cambio de estado."})
+    with transaction.atomic():
+        actual = _bloquear(expediente)
+        desde = actual.estado
+        if not transicion_permitida(desde, hasta):
+            posibles = ", ".join(str(e.label) for e in siguientes(desde)) or "ninguno (estado final)"
+            raise ValidationError(
+                f"El expediente {actual.numero} está en «{Estado(desde).label}» y no puede pasar a "
+                f"«{Estado(hasta).label}». Estados posibles: {posibles}."
+            )
+        transicion = Transicion(
+            expediente=actual, desde=desde, hasta=hasta, fecha=fecha or timezone.localdate(),
+            motivo=motivo, actuacion=actuacion, usuario=usuario,
+        )
+        transicion.full_clean()
+        transicion.save()
+        ExpedientePage.objects.filter(pk=actual.pk).update(estado=hasta)
+        expediente.estado = hasta
+        return transicion
+
+
+def estado_anterior_a_suspension(expediente: ExpedientePage) -> str:
+    """Where enforcement stood before the current suspension (convenio, impugnación)."""
+    entrada = (
+        expediente.transiciones.filter(hasta=expediente.estado).order_by("-registrada_en", "-pk").first()
+    )
+    return entrada.desde if entrada else Estado.INICIADO
+
+
+def expediente_reanudar(*, expediente: ExpedientePage, usuario, motivo: str, fecha=None,
+                        actuacion=None) -> Transicion:
+    """Leave a suspensive state (convenio incumplido, impugnación resuelta) back to where
+    enforcement was."""
+    if expediente.estado not in SUSPENSIVOS:
+        raise ValidationError(
+            f"El expediente {expediente.numero} no está suspendido (está en «{expediente.get_estado_display()}»)."
+        )
+    return expediente_transicion(
+        expediente=expediente, hasta=estado_anterior_a_suspension(expediente), usuario=usuario,
+        motivo=motivo, fecha=fecha, actuacion=actuacion,
+    )
