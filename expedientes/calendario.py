@@ -9,6 +9,8 @@ Art. 159: términos exclude Saturdays, Sundays and holidays. Art. 160: plazos ru
 date; if the month of expiry has no such day, the plazo ends on the last day of the month.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -43,11 +45,28 @@ def fecha_formatear(fecha: date) -> str:
     return fecha.strftime("%d/%m/%Y")
 
 
+# A listing that computes many deadlines reads the calendar once (see `precargado`).
+_precargado: ContextVar[tuple[date, date, dict] | None] = ContextVar("calendario_precargado", default=None)
+
+
 def _dias_especiales(desde: date, hasta: date) -> dict[date, tuple[bool, str]]:
+    cache = _precargado.get()
+    if cache and cache[0] <= desde and hasta <= cache[1]:
+        return {f: v for f, v in cache[2].items() if desde <= f <= hasta}
     filas = DiaEspecial.objects.filter(fecha__range=(desde, hasta)).values_list(
         "fecha", "laborable", "nombre"
     )
     return {fecha: (laborable, nombre) for fecha, laborable, nombre in filas}
+
+
+@contextmanager
+def precargado(desde: date, hasta: date):
+    """Within this block, computations inside [desde, hasta] use one read of the calendar."""
+    token = _precargado.set((desde, hasta, _dias_especiales(desde, hasta)))
+    try:
+        yield
+    finally:
+        _precargado.reset(token)
 
 
 def _es_habil(fecha: date, especiales: dict[date, tuple[bool, str]]) -> bool:

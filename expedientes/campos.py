@@ -9,7 +9,18 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from permisos.roles import ROL_ABOGADO
 
 
-class AbogadoField(forms.ModelChoiceField):
+def abogados():
+    return get_user_model().objects.filter(
+        groups__name=ROL_ABOGADO, is_active=True
+    ).order_by("first_name", "last_name")
+
+
+class UsuarioPorNombreField(forms.ModelChoiceField):
+    def label_from_instance(self, usuario):
+        return usuario.get_full_name() or usuario.username
+
+
+class AbogadoField(UsuarioPorNombreField):
     """Active users of the Abogado role, shown by name (not by username)."""
 
     def __init__(self, **kwargs):
@@ -21,13 +32,8 @@ class AbogadoField(forms.ModelChoiceField):
         # Every form instance deep-copies its fields: the queryset is set there, because
         # the class is declared at import time, before the user model is loaded.
         copia = super().__deepcopy__(memo)
-        copia.queryset = get_user_model().objects.filter(
-            groups__name=ROL_ABOGADO, is_active=True
-        ).order_by("first_name", "last_name")
+        copia.queryset = abogados()
         return copia
-
-    def label_from_instance(self, usuario):
-        return usuario.get_full_name() or usuario.username
 
 
 class MontoField(forms.DecimalField):

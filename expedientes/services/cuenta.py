@@ -159,3 +159,12 @@ def convenio_revisar(*, convenio: ConvenioPago, fecha: date, usuario=None) -> st
             convenio.estado = EstadoConvenio.CUMPLIDO
             convenio.save(update_fields=["estado"])
         return convenio.estado
+
+
+def cuotas_iguales(*, total: Decimal, numero: int, primera: date) -> list[tuple[date, Decimal]]:
+    """Monthly instalments of equal cents; the last one takes the remainder, so they add up."""
+    from dateutil.relativedelta import relativedelta
+
+    cuota = (total / numero).quantize(Decimal("0.01"), rounding="ROUND_DOWN")
+    montos = [cuota] * (numero - 1) + [total - cuota * (numero - 1)]
+    return [(primera + relativedelta(months=n), monto) for n, monto in enumerate(montos)]

@@ -1,0 +1,85 @@
+"""The small forms of the process screen; each one feeds one service."""
+
+from django import forms
+from django.utils import timezone
+from wagtail.admin.widgets import AdminDateInput
+
+from expedientes.campos import MontoField
+from expedientes.estados import siguientes
+from expedientes.models import ClaveDocumento, Entidad, OrigenPago, RegistroPublico
+
+
+def _fecha(label="Fecha"):
+    return forms.DateField(label=label, widget=AdminDateInput, initial=timezone.localdate)
+
+
+class PagoForm(forms.Form):
+    fecha = _fecha()
+    monto = MontoField(label="Monto (USD)")
+    origen = forms.ChoiceField(label="Origen", choices=OrigenPago.choices)
+    recibo = forms.CharField(label="Número de comprobante", max_length=60)
+
+
+class CostaForm(forms.Form):
+    fecha = _fecha()
+    concepto = forms.CharField(label="Concepto", max_length=200)
+    monto = MontoField(label="Monto (USD)")
+
+
+class TransicionForm(forms.Form):
+    hasta = forms.ChoiceField(label="Nuevo estado")
+    fecha = _fecha()
+    motivo = forms.CharField(label="Motivo", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, estado, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hasta"].choices = [(e.value, e.label) for e in siguientes(estado)]
+
+
+class MedidaForm(forms.Form):
+    entidad = forms.ChoiceField(label="Entidad", choices=Entidad.choices)
+    entidad_detalle = forms.CharField(label="Detalle de la entidad", max_length=160, required=False,
+                                      help_text="Solo si eligió «Otra entidad».")
+    fecha = _fecha("Fecha del oficio")
+
+
+class RespuestaForm(forms.Form):
+    fecha = _fecha("Fecha de la respuesta")
+    monto_retenido = forms.DecimalField(label="Monto retenido (USD)", max_digits=14, decimal_places=2,
+                                        min_value=0, localize=True)
+    observaciones = forms.CharField(label="Observaciones", required=False, max_length=500)
+
+
+class FechaForm(forms.Form):
+    fecha = _fecha()
+
+
+class BusquedaForm(forms.Form):
+    registro = forms.ChoiceField(label="Registro consultado", choices=RegistroPublico.choices)
+    fecha = _fecha()
+    resultado = forms.CharField(label="Resultado", max_length=300)
+    encontrado = forms.BooleanField(label="Se encontró domicilio o bienes", required=False)
+
+
+class PublicacionForm(forms.Form):
+    periodico = forms.CharField(label="Periódico", max_length=120)
+    fecha = _fecha("Fecha de publicación")
+    costo = MontoField(label="Costo (USD)")
+
+
+# Documents that need nothing but the expediente (oficios are generated with their measure).
+DOCUMENTOS_LIBRES = [ClaveDocumento.AUTO_PAGO, ClaveDocumento.PROVIDENCIA_IMPULSO,
+                     ClaveDocumento.RAZON_CITACION, ClaveDocumento.AUTO_EMBARGO]
+
+
+class DocumentoForm(forms.Form):
+    clave = forms.ChoiceField(label="Documento", choices=[(c.value, c.label) for c in DOCUMENTOS_LIBRES])
+    fecha = _fecha()
+
+
+class ConvenioForm(forms.Form):
+    fecha = _fecha("Fecha de aceptación")
+    cuotas = forms.IntegerField(label="Número de cuotas mensuales", min_value=1, max_value=60)
+    primera = forms.DateField(label="Vence la primera cuota", widget=AdminDateInput)
+    dias_gracia = forms.IntegerField(label="Días de gracia", min_value=0, max_value=60, initial=5)
+    resolucion = forms.CharField(label="Resolución", max_length=120, required=False)

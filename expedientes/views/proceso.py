@@ -1,0 +1,148 @@
+"""The process screen of an expediente: where it stands (state, balance, next deadline, open
+measures), its ledger and history, and one small form per thing that can happen next.
+Each action parses its form and calls one service; the rules live in the services."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from expedientes import forms_proceso as f
+from expedientes import plazos
+from expedientes.models import ABIERTAS, ExpedientePage, MedidaCautelar
+from expedientes.selectors import actuaciones_de, expedientes_visibles
+from expedientes.services import cuenta, ilocalizables, medidas
+from expedientes.services.documentos import documento_generar
+from expedientes.services.proceso import expediente_transicion
+from permisos import policies
+
+
+def _medida(expediente, datos):
+    return get_object_or_404(MedidaCautelar, pk=datos.get("medida_id"), expediente=expediente)
+
+
+# accion → (form class, what it does, success message)
+ACCIONES = {
+    "pago": (f.PagoForm, lambda e, d, u: cuenta.pago_registrar(expediente=e, usuario=u, **d), "Pago registrado."),
+    "costa": (f.CostaForm, lambda e, d, u: cuenta.costa_registrar(expediente=e, usuario=u, **d), "Costa registrada."),
+    "transicion": (f.TransicionForm, lambda e, d, u: expediente_transicion(expediente=e, usuario=u, **d),
+                   "Estado actualizado."),
+    "medida": (f.MedidaForm, lambda e, d, u: medidas.medida_ordenar(expediente=e, usuario=u, **d),
+               "Medida ordenada y oficio generado."),
+    "respuesta": (f.RespuestaForm, lambda e, d, u: medidas.medida_respuesta_registrar(
+        medida=_medida(e, d), fecha=d["fecha"], monto_retenido=d["monto_retenido"],
+        observaciones=d["observaciones"]), "Respuesta registrada."),
+    "embargo": (f.FechaForm, lambda e, d, u: medidas.medida_convertir_embargo(
+        medida=_medida(e, d), fecha=d["fecha"], usuario=u), "Embargo ordenado."),
+    "levantar": (f.FechaForm, lambda e, d, u: medidas.medida_levantar(
+        medida=_medida(e, d), fecha=d["fecha"], usuario=u), "Medida levantada y oficio generado."),
+    "busqueda": (f.BusquedaForm, lambda e, d, u: ilocalizables.busqueda_registrar(expediente=e, usuario=u, **d),
+                 "Búsqueda registrada."),
+    "ilocalizable": (f.FechaForm, lambda e, d, u: ilocalizables.ilocalizable_declarar(expediente=e, usuario=u, **d),
+                     "Coactivado declarado ilocalizable."),
+    "publicacion": (f.PublicacionForm, lambda e, d, u: ilocalizables.publicacion_registrar(
+        expediente=e, usuario=u, **d), "Publicación registrada (y su costo como costa)."),
+    "citacion_prensa": (f.FechaForm, lambda e, d, u: ilocalizables.citacion_prensa_registrar(
+        expediente=e, usuario=u, **d), "Citación por la prensa registrada."),
+    "insolvencia": (f.FechaForm, lambda e, d, u: ilocalizables.insolvencia_declarar(
+        expediente=e, usuario=u, **d), "Informe de insolvencia generado."),
+    "documento": (f.DocumentoForm, lambda e, d, u: documento_generar(expediente=e, usuario=u, **d),
+                  "Documento generado y guardado en custodia."),
+    "convenio": (f.ConvenioForm, lambda e, d, u: cuenta.convenio_registrar(
+        expediente=e, usuario=u, fecha=d["fecha"], dias_gracia=d["dias_gracia"], resolucion=d["resolucion"],
+        cuotas=cuenta.cuotas_iguales(total=cuenta.cuenta_liquidar(e, d["fecha"]).saldo,
+                                     numero=d["cuotas"], primera=d["primera"])),
+                 "Convenio de pago registrado."),
+}
+
+
+# The general actions, in the order the screen offers them (per-measure ones sit in its row).
+MENU = [
+    ("pago", "Pago", "Registrar pago"),
+    ("documento", "Generar documento", "Generar"),
+    ("transicion", "Cambio de estado", "Cambiar estado"),
+    ("medida", "Medida cautelar (oficio de retención)", "Ordenar y generar oficio"),
+    ("convenio", "Convenio de pago", "Registrar convenio"),
+    ("costa", "Costa", "Registrar costa"),
+    ("busqueda", "Búsqueda en registros públicos", "Registrar búsqueda"),
+    ("ilocalizable", "Declarar ilocalizable", "Declarar"),
+    ("publicacion", "Publicación por la prensa", "Registrar publicación"),
+    ("citacion_prensa", "Citación por la prensa", "Registrar citación"),
+    ("insolvencia", "Informe de insolvencia", "Generar informe"),
+]
+
+
+def _formulario(accion, expediente, data=None):
+    clase = ACCIONES[accion][0]
+    prefijo = accion
+    if clase is f.TransicionForm:
+        return clase(data, prefix=prefijo, estado=expediente.estado)
+    return clase(data, prefix=prefijo)
+
+
+class ProcesoView(WagtailAdminTemplateMixin, TemplateView):
+    template_name = "expedientes/admin/proceso.html"
+    header_icon = "folder-open-inverse"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.expediente = get_object_or_404(ExpedientePage.objects.select_related("coactivado", "abogado"),
+                                            pk=kwargs["pk"])
+        if not policies.pagina_puede_ver(request.user, self.expediente):
+            raise PermissionDenied
+        self.puede_gestionar = self.expediente.permissions_for_user(request.user).can_edit()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return f"Expediente {self.expediente.numero}"
+
+    def get_page_subtitle(self):
+        return self.expediente.coactivado.nombre
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse("expedientes_listado"), "label": "Expedientes"},
+            {"url": "", "label": self.expediente.numero},
+        ]
+
+    def get_context_data(self, **kwargs):
+        e = self.expediente
+        hoy = timezone.localdate()
+        formularios = {accion: _formulario(accion, e) for accion in ACCIONES}
+        formularios.update(kwargs.pop("formularios", {}))
+        return super().get_context_data(
+            expediente=e, hoy=hoy, cuenta=cuenta.cuenta_liquidar(e, hoy),
+            vencimientos=plazos.vencimientos_de(e),
+            medidas=e.medidas.all(), abiertas=e.medidas.filter(estado__in=ABIERTAS).count(),
+            por_levantar=medidas.medidas_por_levantar(e),
+            transiciones=e.transiciones.select_related("usuario", "actuacion"),
+            actuaciones=actuaciones_de(e), titulos=e.titulos.all(), costas=e.costas.all(),
+            pagos=e.pagos.select_related("registrado_por"),
+            convenios=e.convenios.prefetch_related("cuotas"), busquedas=e.busquedas.all(),
+            publicaciones=e.publicaciones.all(), efecto_prensa=ilocalizables.citacion_prensa_efecto(e),
+            otros=expedientes_visibles(self.request.user).filter(coactivado=e.coactivado).exclude(pk=e.pk),
+            puede_gestionar=self.puede_gestionar, formularios=formularios,
+            acciones_menu=[(a, titulo, boton, formularios[a]) for a, titulo, boton in MENU], **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        accion = kwargs["accion"]
+        if accion not in ACCIONES or not self.puede_gestionar:
+            raise PermissionDenied
+        formulario = _formulario(accion, self.expediente, request.POST)
+        if formulario.is_valid():
+            datos = dict(formulario.cleaned_data)
+            if "medida_id" in request.POST:
+                datos["medida_id"] = request.POST["medida_id"]
+            try:
+                ACCIONES[accion][1](self.expediente, datos, request.user)
+            except ValidationError as error:
+                for mensaje in error.messages:
+                    formulario.add_error(None, mensaje)
+            else:
+                messages.success(request, ACCIONES[accion][2])
+                return redirect("expedientes_proceso", self.expediente.pk)
+        messages.error(request, "No se guardó: revise el formulario marcado.")
+        return self.render_to_response(self.get_context_data(formularios={accion: formulario}, con_error=accion))
