@@ -5,9 +5,8 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets.button import Button, ListingButton
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
 
-from expedientes.models import ActuacionPage, Adjunto, AnioPage, Coactivado, JuzgadoIndexPage
+from expedientes.models import ActuacionPage, Adjunto, AnioPage, JuzgadoIndexPage
 from permisos import policies
 
 from . import urls_admin
@@ -67,17 +66,7 @@ def impedir_borrar_custodia(request, page):
         return redirect("wagtailadmin_explore", page.get_parent().pk)
 
 
-class CoactivadoViewSet(SnippetViewSet):
-    model = Coactivado
-    icon = "user"
-    menu_label = "Coactivados"
-    menu_order = 160
-    add_to_admin_menu = True
-    list_display = ["nombre", "identificacion", "tipo_identificacion", "advertencia"]
-    search_fields = ["nombre", "identificacion"]
-    list_filter = ["tipo_identificacion"]
+# Coactivados, tasas de interés, plantillas and the calendar, under one «Registros» menu
+from .admin_registros import RegistrosViewSetGroup  # noqa: E402
 
-
-register_snippet(CoactivadoViewSet)
-from .admin_calendario import DiaEspecialViewSet
-register_snippet(DiaEspecialViewSet)
+register_snippet(RegistrosViewSetGroup)

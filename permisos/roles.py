@@ -30,15 +30,22 @@ _REGISTRO_COACTIVADOS = (
 ROLES = (
     Rol(ROL_SECRETARIA, "Abre expedientes, registra actuaciones y adjunta documentos.",
         ("add_page", "change_page", "publish_page"),
-        _REGISTRO_COACTIVADOS + ("expedientes.view_diaespecial",)),
+        _REGISTRO_COACTIVADOS + ("expedientes.view_diaespecial", "expedientes.view_tasainteres",
+                                 "expedientes.view_plantilladocumento")),
     Rol(ROL_ABOGADO, "Impulsa los procesos: actuaciones, providencias y adjuntos.",
         ("add_page", "change_page", "publish_page"),
-        _REGISTRO_COACTIVADOS + ("expedientes.view_diaespecial",)),
+        _REGISTRO_COACTIVADOS + ("expedientes.view_diaespecial", "expedientes.view_tasainteres",
+                                 "expedientes.view_plantilladocumento")),
     Rol(ROL_JEFE, "Funcionario ejecutor: firma, decide y supervisa.",
         ("add_page", "change_page", "publish_page", "lock_page", "unlock_page"),
-        # the jefe keeps the legal calendar (decreed days, corrections)
+        # the jefe keeps the legal calendar (decreed days, corrections), the interest-rate
+        # table and the wording of the templates; rates and templates are never deleted
         _REGISTRO_COACTIVADOS + ("expedientes.add_diaespecial", "expedientes.change_diaespecial",
-                                 "expedientes.view_diaespecial")),
+                                 "expedientes.view_diaespecial",
+                                 "expedientes.add_tasainteres", "expedientes.change_tasainteres",
+                                 "expedientes.view_tasainteres",
+                                 "expedientes.change_plantilladocumento",
+                                 "expedientes.view_plantilladocumento")),
     Rol(ROL_ARCHIVISTA, "Archivo Central: recibe transferencias y custodia."),
     Rol(ROL_ASESORIA, "Recibe expedientes de insolvencia."),
     Rol(ROL_AUDITOR, "Consulta de solo lectura para control y auditoría."),

@@ -1,15 +1,32 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
 
 from expedientes.identificacion import TipoIdentificacion, identificacion_validar
 
 from .expediente import Provincia
 
 
-class Coactivado(models.Model):
+class CoactivadoQuerySet(models.QuerySet):
+    def con_domicilio_vigente(self):
+        """Annotate `domicilio_vigente` (the newest address not marked outdated) and
+        `ultimo_domicilio_desactualizado` (whether the newest address of all is outdated)."""
+        domicilios = Domicilio.objects.filter(coactivado=OuterRef("pk")).order_by(
+            *Domicilio._meta.ordering)
+        vigentes = domicilios.filter(desactualizado=False)
+        return self.annotate(
+            domicilio_vigente=Subquery(vigentes.values("direccion")[:1]),
+            ultimo_domicilio_desactualizado=Subquery(domicilios.values("desactualizado")[:1]),
+        )
+
+
+class Coactivado(ClusterableModel):
     """The debtor: a natural person (cédula) or a company (RUC). One coactivado may have
-    many expedientes."""
+    many expedientes. Its addresses are edited with it (a cluster: one form, one save)."""
 
     identificacion = models.CharField(
         _("cédula o RUC"), max_length=13, unique=True, validators=[identificacion_validar]
@@ -29,6 +46,8 @@ class Coactivado(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("registrado por"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
     )
+
+    objects = CoactivadoQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("coactivado")
@@ -51,13 +70,13 @@ class Domicilio(models.Model):
     """Where the debtor was said to live or work, kept over time: outdated addresses are
     the first cause of late citations (DOMAIN.md), so none is ever overwritten."""
 
-    coactivado = models.ForeignKey(Coactivado, on_delete=models.CASCADE, related_name="domicilios")
+    coactivado = ParentalKey(Coactivado, on_delete=models.CASCADE, related_name="domicilios")
     direccion = models.CharField(_("dirección"), max_length=300)
     canton = models.CharField(_("cantón"), max_length=80, blank=True)
     provincia = models.CharField(_("provincia"), max_length=2, blank=True, choices=Provincia.choices)
     fuente = models.CharField(_("fuente"), max_length=120, blank=True,
                               help_text=_("P. ej. orden de cobro, SRI, Registro Civil, el propio coactivado."))
-    registrado_en = models.DateField(_("registrado el"))
+    registrado_en = models.DateField(_("registrado el"), default=timezone.localdate)
     desactualizado = models.BooleanField(
         _("domicilio desactualizado"), default=False,
         help_text=_("Marcado cuando una citación o búsqueda mostró que ya no corresponde."),

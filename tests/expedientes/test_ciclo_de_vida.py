@@ -116,14 +116,15 @@ def test_ilocalizable_y_citado_por_la_prensa(usuarios, tasa):
         ilocalizables.publicacion_registrar(expediente=expediente, periodico="El Mercurio", fecha=dia,
                                             costo=D("85.40"), usuario=usuarios["secretaria"])
     efecto = ilocalizables.citacion_prensa_efecto(expediente)
-    # 20 working days after Monday 07/04/2025, weekends only in this test's calendar:
-    # 8–11, 14–18, 21–25, 28–30 April and 2 May... counted by hand: 05/05/2025
-    assert efecto.vence == date(2025, 5, 5)
+    # 20 working days after Monday 07/04/2025 on the seeded calendar, counted by hand:
+    # 8–11 Apr (4), 14–17 (8; Fri 18 is Good Friday), 21–25 (13), 28–30 (16), Thu 1 May (17:
+    # Labour Day was moved to Fri 2 May, so the 1st is a working day), 5, 6, 7 May (20).
+    assert efecto.vence == date(2025, 5, 7)
     assert "20 días hábiles desde la última publicación por la prensa del 07/04/2025" in efecto.explicacion
-    ilocalizables.citacion_prensa_registrar(expediente=expediente, usuario=usuarios["abogado"], fecha=date(2025, 5, 6))
+    ilocalizables.citacion_prensa_registrar(expediente=expediente, usuario=usuarios["abogado"], fecha=date(2025, 5, 8))
     expediente.refresh_from_db()
     assert expediente.estado == Estado.CITADO
-    estado_cuenta = cuenta.cuenta_liquidar(expediente, date(2025, 5, 6))
+    estado_cuenta = cuenta.cuenta_liquidar(expediente, date(2025, 5, 8))
     assert estado_cuenta.costas == D("256.20")  # three publications, charged to the debtor
 
 

@@ -1,0 +1,293 @@
+"""The unit's registers in the Wagtail admin, under one «Registros» menu: the coactivados with
+their addresses, the interest-rate table, the document templates and the legal calendar.
+Model permissions decide who keeps or consults each (permisos/roles.py); the views only
+record who did it and keep the template set fixed."""
+
+from decimal import Decimal
+
+import django_filters
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.utils.formats import number_format
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import (
+    FieldPanel, FieldRowPanel, HelpPanel, InlinePanel, ObjectList,
+)
+from wagtail.admin.ui.tables import Column
+from wagtail.snippets.views.snippets import (
+    CreateView, EditView, IndexView, SnippetViewSet, SnippetViewSetGroup,
+)
+
+from expedientes.documentos.contexto import EXTRA_EJEMPLO, contexto_ejemplo
+from expedientes.identificacion import TipoIdentificacion
+from expedientes.models import Coactivado, PlantillaDocumento, TasaInteres
+from expedientes.selectors import expedientes_visibles
+from expedientes.services.documentos import plantilla_validar
+from expedientes.templatetags.coactivas import register as filtros_de_plantilla
+
+from .admin_calendario import DiaEspecialViewSet
+
+
+def _nombre_de(usuario):
+    return (usuario.get_full_name() or usuario.username) if usuario else ""
+
+
+# --- Coactivados ------------------------------------------------------------------------
+
+class ExpedientesDelCoactivadoPanel(HelpPanel):
+    """The coactivado's expedientes, read-only, only those the user may see."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("template", "expedientes/panels/coactivado_expedientes.html")
+        super().__init__(**kwargs)
+
+    class BoundPanel(HelpPanel.BoundPanel):
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            coactivado = self.instance
+            context["expedientes"] = []
+            if coactivado is not None and coactivado.pk:
+                context["expedientes"] = expedientes_visibles(self.request.user).filter(
+                    coactivado=coactivado).order_by("numero")
+            return context
+
+
+class AdvertenciaPanel(HelpPanel):
+    """The identification's warning (a RUC whose check digit fails), only when there is one."""
+
+    class BoundPanel(HelpPanel.BoundPanel):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            advertencia = getattr(self.instance, "advertencia", "")
+            self.content = format_html('<p class="help-block help-warning">{}</p>', advertencia)
+
+        def is_shown(self):
+            return bool(getattr(self.instance, "advertencia", ""))
+
+
+class CoactivadoFilterSet(WagtailFilterSet):
+    tipo_identificacion = django_filters.ChoiceFilter(
+        choices=TipoIdentificacion.choices, label=_("Tipo de identificación"))
+    domicilio_desactualizado = django_filters.ChoiceFilter(
+        label=_("Con domicilio desactualizado"), method="filtrar_domicilio_desactualizado",
+        choices=[("1", _("Sí: el último domicilio registrado no corresponde")), ("0", _("No"))],
+    )
+
+    class Meta:
+        model = Coactivado
+        fields = ["tipo_identificacion", "domicilio_desactualizado"]
+
+    def filtrar_domicilio_desactualizado(self, queryset, name, value):
+        # needs the annotation of Coactivado.objects.con_domicilio_vigente()
+        if value == "1":
+            return queryset.filter(ultimo_domicilio_desactualizado=True)
+        return queryset.filter(Q(ultimo_domicilio_desactualizado=False)
+                               | Q(ultimo_domicilio_desactualizado__isnull=True))
+
+
+def _autor_de_domicilios_nuevos(form, usuario):
+    for domicilio_form in form.formsets["domicilios"].forms:
+        if domicilio_form.instance.pk is None:
+            domicilio_form.instance.registrado_por = usuario
+
+
+class CoactivadoCreateView(CreateView):
+    def save_instance(self):
+        # who registered a debtor or an address is recorded, never typed
+        self.form.instance.creado_por = self.request.user
+        _autor_de_domicilios_nuevos(self.form, self.request.user)
+        return super().save_instance()
+
+
+class CoactivadoEditView(EditView):
+    def save_instance(self):
+        _autor_de_domicilios_nuevos(self.form, self.request.user)
+        return super().save_instance()
+
+
+class CoactivadoViewSet(SnippetViewSet):
+    model = Coactivado
+    icon = "user"
+    menu_label = _("Coactivados")
+    add_view_class = CoactivadoCreateView
+    edit_view_class = CoactivadoEditView
+    list_display = [
+        "nombre", "identificacion",
+        Column("tipo_identificacion", label=_("Tipo"), accessor="get_tipo_identificacion_display",
+               sort_key="tipo_identificacion"),
+        Column("correo", label=_("Correo"), accessor="correo", sort_key="correo"),
+        "advertencia",
+        Column("domicilio_vigente", label=_("Domicilio vigente"), accessor="domicilio_vigente"),
+    ]
+    search_fields = ["nombre", "identificacion"]
+    filterset_class = CoactivadoFilterSet
+    copy_view_enabled = False
+    panels = [
+        FieldRowPanel([FieldPanel("identificacion"), FieldPanel("nombre")]),
+        AdvertenciaPanel(),
+        FieldRowPanel([FieldPanel("correo"), FieldPanel("casillero_judicial")]),
+        InlinePanel(
+            "domicilios", heading=_("Domicilios"), label=_("domicilio"),
+            panels=[
+                FieldPanel("direccion"),
+                FieldRowPanel([FieldPanel("canton"), FieldPanel("provincia")]),
+                FieldRowPanel([FieldPanel("fuente"), FieldPanel("registrado_en")]),
+                FieldPanel("desactualizado"),
+            ],
+        ),
+        ExpedientesDelCoactivadoPanel(heading=_("Expedientes")),
+    ]
+
+    def get_queryset(self, request):
+        return Coactivado.objects.con_domicilio_vigente()
+
+
+# --- Tasas de interés -------------------------------------------------------------------
+
+def _porcentaje(tasa: Decimal) -> str:
+    """9.5000 → «9,50 %»; 8.8575 → «8,8575 %» (the rate's own decimals, at least 2)."""
+    decimales = max(2, -tasa.normalize().as_tuple().exponent)
+    return f"{number_format(tasa, decimal_pos=decimales, use_l10n=True)} %"
+
+
+class TasaInteresForm(WagtailAdminModelForm):
+    tasa_anual = forms.DecimalField(
+        label=_("Tasa anual (%)"), max_digits=7, decimal_places=4, min_value=Decimal("0"),
+        localize=True, help_text=_("Con coma decimal, p. ej. 9,5 o 8,8575."),
+    )
+
+
+class TasaInteresCreateView(CreateView):
+    def save_instance(self):
+        self.form.instance.registrada_por = self.request.user
+        return super().save_instance()
+
+
+class TasaInteresViewSet(SnippetViewSet):
+    model = TasaInteres
+    icon = "decimal"
+    menu_label = _("Tasas de interés")
+    add_view_class = TasaInteresCreateView
+    list_display = [
+        "vigente_desde",
+        Column("tasa_anual", label=_("Tasa anual (%)"), sort_key="tasa_anual",
+               accessor=lambda tasa: _porcentaje(tasa.tasa_anual)),
+        "fuente",
+        Column("registrada_por", label=_("Registrada por"),
+               accessor=lambda tasa: _nombre_de(tasa.registrada_por)),
+    ]
+    search_fields = ["fuente"]
+    copy_view_enabled = False
+    edit_handler = ObjectList(
+        [FieldRowPanel([FieldPanel("vigente_desde"), FieldPanel("tasa_anual")]),
+         FieldPanel("fuente")],
+        base_form_class=TasaInteresForm,
+    )
+
+    def get_queryset(self, request):
+        return TasaInteres.objects.select_related("registrada_por")
+
+
+# --- Plantillas de documentos -----------------------------------------------------------
+
+def _variables(valor, prefijo=""):
+    """(name, fields of one item or None) for every value a template may print."""
+    if isinstance(valor, dict):
+        for clave, sub in valor.items():
+            yield from _variables(sub, f"{prefijo}.{clave}" if prefijo else clave)
+    elif isinstance(valor, list):
+        yield prefijo, list(valor[0]) if valor and isinstance(valor[0], dict) else []
+    else:
+        yield prefijo, None
+
+
+def variables_disponibles_html() -> str:
+    """The names of contexto_ejemplo (what plantilla_validar checks against), grouped by their
+    first part, and the unit's filters: the help shown next to the template."""
+    grupos: dict[str, list] = {}
+    for nombre, campos in _variables(contexto_ejemplo(EXTRA_EJEMPLO)):
+        grupos.setdefault(nombre.split(".")[0], []).append((nombre, campos))
+    filas = []
+    for nombres in grupos.values():
+        simples = [n for n, campos in nombres if campos is None]
+        listas = [(n, campos) for n, campos in nombres if campos is not None]
+        if simples:
+            filas.append(format_html_join(", ", "<code>{{{{ {} }}}}</code>",
+                                          ((n,) for n in simples)))
+        for nombre, campos in listas:
+            filas.append(format_html(
+                "<code>{}</code>: lista; recórrala con "
+                "<code>{{% for item in {} %}}…{{% endfor %}}</code> y use {}",
+                nombre, nombre,
+                format_html_join(", ", "<code>{{{{ item.{} }}}}</code>", ((c,) for c in campos)),
+            ))
+    filtros = format_html_join(", ", "<code>{}</code>",
+                               ((f,) for f in sorted(filtros_de_plantilla.filters)))
+    return format_html(
+        "<p>Puede usar estas variables (cualquier otra impide guardar):</p><ul>{}</ul>"
+        "<p>Filtros: {}. Ejemplos: <code>{{{{ cuenta.saldo|usd }}}}</code>, "
+        "<code>{{{{ cuenta.saldo|letras }}}}</code>, <code>{{{{ fecha|fecha_larga }}}}</code>.</p>",
+        format_html_join("", "<li>{}</li>", ((fila,) for fila in filas)), filtros,
+    )
+
+
+class PlantillaDocumentoForm(WagtailAdminModelForm):
+    def clean_cuerpo(self):
+        cuerpo = self.cleaned_data["cuerpo"]
+        plantilla_validar(cuerpo)  # a missing variable or a syntax error, in Spanish
+        return cuerpo
+
+
+class PlantillaDocumentoIndexView(IndexView):
+    def get_add_url(self):
+        return None  # the set of templates is fixed by ClaveDocumento
+
+
+class PlantillaDocumentoCreateView(CreateView):
+    def dispatch(self, request, *args, **kwargs):
+        raise PermissionDenied("Las plantillas son fijas; solo se editan.")
+
+
+class PlantillaDocumentoViewSet(SnippetViewSet):
+    model = PlantillaDocumento
+    icon = "doc-full"
+    menu_label = _("Plantillas de documentos")
+    index_view_class = PlantillaDocumentoIndexView
+    add_view_class = PlantillaDocumentoCreateView
+    list_display = [
+        "nombre",
+        Column("clave", label=_("Clave"), accessor="clave"),
+        "tipo_actuacion",
+        "actualizada_en",
+    ]
+    search_fields = ["nombre", "cuerpo"]
+    copy_view_enabled = False
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("clave", read_only=True),
+                           FieldPanel("tipo_actuacion", read_only=True)]),
+            FieldPanel("nombre"),
+            HelpPanel(content=variables_disponibles_html(), heading=_("Variables disponibles")),
+            FieldPanel("cuerpo"),
+        ],
+        base_form_class=PlantillaDocumentoForm,
+    )
+
+
+# --- The menu ---------------------------------------------------------------------------
+
+class RegistrosViewSetGroup(SnippetViewSetGroup):
+    menu_label = _("Registros")
+    menu_icon = "clipboard-list"
+    menu_order = 160
+    items = (
+        CoactivadoViewSet,
+        TasaInteresViewSet,
+        PlantillaDocumentoViewSet,
+        # inside the group, not as a menu item of its own
+        DiaEspecialViewSet(add_to_admin_menu=False),
+    )
