@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import django_filters
 from django import forms
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
@@ -24,7 +24,7 @@ from wagtail.snippets.views.snippets import (
 
 from expedientes.documentos.contexto import EXTRA_EJEMPLO, contexto_ejemplo
 from expedientes.identificacion import TipoIdentificacion
-from expedientes.models import Coactivado, PlantillaDocumento, TasaInteres
+from expedientes.models import Coactivado, Domicilio, PlantillaDocumento, TasaInteres
 from expedientes.selectors import expedientes_visibles
 from expedientes.services.documentos import plantilla_validar
 from expedientes.templatetags.coactivas import register as filtros_de_plantilla
@@ -95,6 +95,32 @@ def _autor_de_domicilios_nuevos(form, usuario):
             domicilio_form.instance.registrado_por = usuario
 
 
+class CoactivadoForm(WagtailAdminModelForm):
+    """An address once registered is history (the citation that failed there proves it):
+    it may only be marked «desactualizado», never deleted or rewritten."""
+
+    EDITABLES = {"desactualizado", "id", "ORDER", "DELETE"}
+
+    def is_valid(self):
+        if not super().is_valid():
+            return False
+        formset = self.formsets.get("domicilios")
+        guardados = {d.pk: d for d in Domicilio.objects.filter(coactivado_id=self.instance.pk)}
+        for form in formset.forms if formset else []:
+            guardado = guardados.get(form.instance.pk)
+            if guardado is None:
+                continue
+            corregido = any(getattr(guardado, campo) != valor for campo, valor in form.cleaned_data.items()
+                            if campo not in self.EDITABLES)
+            if corregido or formset._should_delete_form(form):
+                self.add_error(None, (
+                    f"El domicilio «{guardado.direccion}» ya está registrado: no se borra ni se "
+                    "corrige. Márquelo como desactualizado y agregue el domicilio nuevo."
+                ))
+                return False
+        return True
+
+
 class CoactivadoCreateView(CreateView):
     def save_instance(self):
         # who registered a debtor or an address is recorded, never typed
@@ -126,7 +152,7 @@ class CoactivadoViewSet(SnippetViewSet):
     search_fields = ["nombre", "identificacion"]
     filterset_class = CoactivadoFilterSet
     copy_view_enabled = False
-    panels = [
+    edit_handler = ObjectList([
         FieldRowPanel([FieldPanel("identificacion"), FieldPanel("nombre")]),
         AdvertenciaPanel(),
         FieldRowPanel([FieldPanel("correo"), FieldPanel("casillero_judicial")]),
@@ -140,7 +166,7 @@ class CoactivadoViewSet(SnippetViewSet):
             ],
         ),
         ExpedientesDelCoactivadoPanel(heading=_("Expedientes")),
-    ]
+    ], base_form_class=CoactivadoForm)
 
     def get_queryset(self, request):
         return Coactivado.objects.con_domicilio_vigente()

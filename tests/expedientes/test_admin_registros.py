@@ -239,3 +239,32 @@ def test_el_menu_registros(client, usuarios, quien, ve):
     assert ('"label": "Registros"' in html) is ve
     for modelo in ("coactivado", "tasainteres", "plantilladocumento", "diaespecial"):
         assert (_url(modelo, "list") in html) is ve
+
+
+def test_un_domicilio_registrado_no_se_borra_ni_se_corrige(client, usuarios, expediente):
+    from expedientes.models import Domicilio
+
+    coactivado = expediente.coactivado
+    viejo = Domicilio.objects.create(coactivado=coactivado, direccion="Calle Vieja 1-11", canton="Cuenca",
+                                     provincia="01", fuente="Orden de cobro", registrado_en=date(2024, 1, 10))
+    client.force_login(usuarios["secretaria"])
+    url = _url("coactivado", "edit", coactivado.pk)
+    existente = {"id": viejo.pk, "direccion": viejo.direccion, "canton": "Cuenca", "provincia": "01",
+                 "fuente": "Orden de cobro", "registrado_en": "10/01/2024"}
+
+    corregido = client.post(url, _datos_coactivado(coactivado, domicilios=[existente | {"direccion": "Otra 2-22"}],
+                                                   existentes=1))
+    borrado = client.post(url, _datos_coactivado(coactivado, domicilios=[existente | {"DELETE": "1"}], existentes=1))
+    for respuesta in (corregido, borrado):
+        assert respuesta.status_code == 200
+        assert "ya está registrado: no se borra ni se corrige" in respuesta.content.decode()
+    viejo.refresh_from_db()
+    assert viejo.direccion == "Calle Vieja 1-11"
+
+    marcado = client.post(url, _datos_coactivado(coactivado, existentes=1, domicilios=[
+        existente | {"desactualizado": "on"},
+        {"direccion": "Av. Nueva 3-33", "canton": "Cuenca", "provincia": "01", "fuente": "SRI",
+         "registrado_en": "01/06/2025"}]))
+    assert marcado.status_code == 302
+    viejo.refresh_from_db()
+    assert viejo.desactualizado and coactivado.domicilios.count() == 2
