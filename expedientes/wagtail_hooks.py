@@ -6,7 +6,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets.button import Button, ListingButton
 from wagtail.snippets.models import register_snippet
 
-from expedientes.models import ActuacionPage, Adjunto, AnioPage, JuzgadoIndexPage
+from expedientes.models import ActuacionPage, Adjunto, AnioPage, ExpedientePage, JuzgadoIndexPage
 from permisos import policies
 
 from . import urls_admin
@@ -33,6 +33,8 @@ def menu_abrir_expediente():
 def _acciones_de_pagina(page, user, *, en_cabecera):
     """(label, url, icon) of the unit's own actions on a page of the tree."""
     especifica = page.specific_deferred
+    if isinstance(especifica, ExpedientePage) and policies.pagina_puede_ver(user, page):
+        yield "Proceso", reverse("expedientes_proceso", args=[page.pk]), "folder-open-inverse"
     if isinstance(especifica, ActuacionPage) and policies.pagina_puede_ver(user, page):
         yield "Adjuntos", reverse("expedientes_adjuntos", args=[page.pk]), "doc-full"
     if en_cabecera and isinstance(especifica, (JuzgadoIndexPage, AnioPage)):

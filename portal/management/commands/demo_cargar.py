@@ -7,8 +7,11 @@ from portal.demo import demo_cargar
 
 
 class Command(BaseCommand):
-    help = ("Carga datos de demostración: usuarios de cada rol y los 135 expedientes de 2025 "
-            "con sus PDF, por el mismo circuito de custodia que cualquier archivo.")
+    help = ("Carga datos de demostración: usuarios de cada rol, una tabla de tasas de interés (no "
+            "oficial) y los 135 expedientes de 2025 llevados por el procedimiento con los mismos "
+            "servicios que las pantallas (autos, citaciones, medidas, pagos, convenios, ilocalizables, "
+            "insolvencias), con sus documentos por el circuito de custodia. Termina con un resumen "
+            "calculado de los registros: 74 expedientes con recaudación por USD 140.714,68.")
 
     def add_arguments(self, parser):
         parser.add_argument("--cantidad", type=int, help="Menos expedientes (mismas proporciones).")
