@@ -6,7 +6,7 @@ from wagtail.admin.widgets import AdminDateInput
 
 from expedientes.campos import MontoField
 from expedientes.estados import siguientes
-from expedientes.models import ClaveDocumento, Entidad, OrigenPago, RegistroPublico
+from expedientes.models import ClaveDocumento, Entidad, ObjetoBusqueda, OrigenPago, RegistroPublico
 
 
 def _fecha(label="Fecha"):
@@ -56,9 +56,10 @@ class FechaForm(forms.Form):
 
 class BusquedaForm(forms.Form):
     registro = forms.ChoiceField(label="Registro consultado", choices=RegistroPublico.choices)
+    objeto = forms.ChoiceField(label="Se buscó", choices=ObjetoBusqueda.choices)
     fecha = _fecha()
     resultado = forms.CharField(label="Resultado", max_length=300)
-    encontrado = forms.BooleanField(label="Se encontró domicilio o bienes", required=False)
+    encontrado = forms.BooleanField(label="Se encontró lo buscado", required=False)
 
 
 class PublicacionForm(forms.Form):

@@ -40,6 +40,7 @@ from expedientes.models import (
     OrigenPago,
     Pago,
     Provincia,
+    ObjetoBusqueda,
     RegistroPublico,
     TasaInteres,
     TipoActuacion,
@@ -405,8 +406,9 @@ def _convenio(d: _Dias, rng, desde, cuotas: int, *, pagadas: int | None) -> list
     return pasos
 
 
-def _busquedas(fecha, registros, resultados) -> list[Paso]:
-    return [Paso(fecha, "busqueda", {"registro": r, "resultado": t}) for r, t in zip(registros, resultados)]
+def _busquedas(fecha, registros, resultados, objeto=ObjetoBusqueda.DOMICILIO) -> list[Paso]:
+    return [Paso(fecha, "busqueda", {"registro": r, "resultado": t, "objeto": objeto})
+            for r, t in zip(registros, resultados)]
 
 
 def _pasos_escenario(nombre: str, d: _Dias, rng, desde: date) -> list[Paso]:
@@ -485,11 +487,11 @@ def _pasos_escenario(nombre: str, d: _Dias, rng, desde: date) -> list[Paso]:
     if nombre == "insolvencia":
         pasos, ultima = _medidas(d, desde, sb="cero", seps="cero")
         busqueda = d.paso(ultima, 5, 20)
-        pasos += _busquedas(busqueda, (RegistroPublico.REGISTRO_CIVIL, RegistroPublico.SRI, RegistroPublico.ANT), (
-            "Sin bienes inscritos ni otros datos de ubicación.",
+        pasos += _busquedas(busqueda, (RegistroPublico.REGISTRO_PROPIEDAD, RegistroPublico.SRI, RegistroPublico.ANT), (
+            "Sin bienes inmuebles inscritos a su nombre.",
             "RUC suspendido; sin actividad económica ni bienes declarados desde 2023.",
             "No registra vehículos a su nombre.",
-        ))
+        ), objeto=ObjetoBusqueda.BIENES)
         return pasos + [Paso(d.paso(busqueda, 5, 15), "insolvencia")]
     raise ValueError(f"Escenario desconocido: {nombre}")
 
@@ -874,9 +876,10 @@ class _Registro:
                               motivo="Excepciones presentadas: la ejecución espera la resolución del tribunal.",
                               actuacion=escrito)
 
-    def busqueda(self, fecha, registro, resultado):
+    def busqueda(self, fecha, registro, resultado, objeto):
         ilocalizables.busqueda_registrar(expediente=self.expediente, registro=registro, fecha=fecha,
-                                         resultado=resultado, encontrado=False, usuario=self.abogado)
+                                         resultado=resultado, encontrado=False, usuario=self.abogado,
+                                         objeto=objeto)
 
     def ilocalizable(self, fecha):
         ilocalizables.ilocalizable_declarar(expediente=self.expediente, usuario=self.abogado, fecha=fecha)

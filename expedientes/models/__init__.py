@@ -6,7 +6,8 @@ from .coactivado import Coactivado, Domicilio
 from .cuenta import Costa, ConvenioPago, Cuota, EstadoConvenio, OrigenPago, Pago, TasaInteres, TituloCredito
 from .expediente import ExpedientePage, Provincia
 from .medidas import (
-    ABIERTAS, Busqueda, Entidad, EstadoMedida, MedidaCautelar, PublicacionPrensa, RegistroPublico,
+    ABIERTAS, Busqueda, Entidad, EstadoMedida, MedidaCautelar, ObjetoBusqueda, PublicacionPrensa,
+    RegistroPublico,
 )
 from .plantilla import ClaveDocumento, PlantillaDocumento
 from .transicion import Transicion
@@ -17,6 +18,7 @@ __all__ = [
     "Entidad",
     "EstadoMedida",
     "MedidaCautelar",
+    "ObjetoBusqueda",
     "PublicacionPrensa",
     "RegistroPublico",
     "ActuacionPage",

@@ -65,7 +65,14 @@ class RegistroPublico(models.TextChoices):
     IESS = "iess", _("IESS")
     ANT = "ant", _("Agencia Nacional de Tránsito")
     CNEL = "cnel", _("Empresa eléctrica / servicios básicos")
+    REGISTRO_PROPIEDAD = "registro_propiedad", _("Registro de la Propiedad")
     OTRO = "otro", _("Otro registro")
+
+
+class ObjetoBusqueda(models.TextChoices):
+    # Different questions: an address decides «ilocalizable», assets decide insolvency.
+    DOMICILIO = "domicilio", _("Domicilio del coactivado")
+    BIENES = "bienes", _("Bienes o fondos")
 
 
 class Busqueda(models.Model):
@@ -74,9 +81,11 @@ class Busqueda(models.Model):
     expediente = models.ForeignKey("expedientes.ExpedientePage", on_delete=models.PROTECT,
                                    related_name="busquedas", verbose_name=_("expediente"))
     registro = models.CharField(_("registro consultado"), max_length=20, choices=RegistroPublico.choices)
+    objeto = models.CharField(_("se buscó"), max_length=10, choices=ObjetoBusqueda.choices,
+                              default=ObjetoBusqueda.DOMICILIO)
     fecha = models.DateField(_("fecha"))
     resultado = models.CharField(_("resultado"), max_length=300)
-    encontrado = models.BooleanField(_("se encontró domicilio o bienes"), default=False)
+    encontrado = models.BooleanField(_("se encontró lo buscado"), default=False)
     registrada_por = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
                                        related_name="+")
 

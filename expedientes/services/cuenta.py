@@ -16,7 +16,7 @@ from expedientes.models import (
     ConvenioPago, Costa, Cuota, EstadoConvenio, ExpedientePage, Pago, TasaInteres, TituloCredito,
 )
 
-from .proceso import expediente_reanudar, expediente_transicion
+from .proceso import expediente_bloquear, expediente_reanudar, expediente_transicion
 
 
 def _fecha_dd(fecha: date) -> str:
@@ -41,10 +41,6 @@ def cuenta_liquidar(expediente: ExpedientePage, hasta: date | None = None, *, pa
         tasas=[Tasa(t.vigente_desde, t.tasa_anual) for t in TasaInteres.objects.all()],
         hasta=hasta,
     )
-
-
-def _bloquear(expediente):
-    return ExpedientePage.objects.select_for_update().get(pk=expediente.pk)
 
 
 def titulo_registrar(*, expediente, numero, fecha_emision, resolucion, capital, exigible_desde=None):
@@ -77,8 +73,9 @@ def tasa_registrar(*, vigente_desde, tasa_anual, fuente, usuario=None) -> TasaIn
 def pago_registrar(*, expediente, fecha, monto: Decimal, origen, recibo, usuario, actuacion=None) -> Pago:
     """Record a payment; when it settles the whole debt the expediente becomes «pagado»."""
     _no_antes_de_la_orden(expediente, fecha, "del pago")
+    llamador = expediente
     with transaction.atomic():
-        expediente = _bloquear(expediente)
+        expediente = expediente_bloquear(expediente)
         pago = Pago(expediente=expediente, fecha=fecha, monto=monto, origen=origen, recibo=recibo,
                     actuacion=actuacion, registrado_por=usuario)
         pago.full_clean()
@@ -92,6 +89,7 @@ def pago_registrar(*, expediente, fecha, monto: Decimal, origen, recibo, usuario
             expediente_transicion(expediente=expediente, hasta=Estado.PAGADO, usuario=usuario,
                                   fecha=fecha, actuacion=actuacion,
                                   motivo=f"Pago total de la obligación (comprobante {recibo}).")
+        llamador.estado = expediente.estado
         return pago
 
 
@@ -102,8 +100,9 @@ def convenio_registrar(*, expediente, fecha, cuotas: list[tuple[date, Decimal]],
     _no_antes_de_la_orden(expediente, fecha, "del convenio")
     if not cuotas:
         raise ValidationError({"cuotas": "El convenio necesita al menos una cuota."})
+    llamador = expediente
     with transaction.atomic():
-        expediente = _bloquear(expediente)
+        expediente = expediente_bloquear(expediente)
         saldo = cuenta_liquidar(expediente, fecha).saldo
         total = sum((monto for _, monto in cuotas), Decimal("0.00"))
         if total != saldo:
@@ -127,6 +126,7 @@ def convenio_registrar(*, expediente, fecha, cuotas: list[tuple[date, Decimal]],
         expediente_transicion(expediente=expediente, hasta=Estado.CONVENIO_PAGO, usuario=usuario,
                               fecha=fecha, actuacion=actuacion,
                               motivo=f"Convenio de pago en {len(cuotas)} cuotas por USD {saldo}.")
+        llamador.estado = expediente.estado
         return convenio
 
 
@@ -136,7 +136,7 @@ def convenio_revisar(*, convenio: ConvenioPago, fecha: date, usuario=None) -> st
     if convenio.estado != EstadoConvenio.VIGENTE:
         return convenio.estado
     with transaction.atomic():
-        expediente = _bloquear(convenio.expediente)
+        expediente = expediente_bloquear(convenio.expediente)
         pagado = sum((p.monto for p in expediente.pagos.filter(fecha__gte=convenio.fecha, fecha__lte=fecha)),
                      Decimal("0.00"))
         exigido = Decimal("0.00")
@@ -158,6 +158,16 @@ def convenio_revisar(*, convenio: ConvenioPago, fecha: date, usuario=None) -> st
         elif pagado >= convenio.monto_total or expediente.estado == Estado.PAGADO:
             convenio.estado = EstadoConvenio.CUMPLIDO
             convenio.save(update_fields=["estado"])
+            # Interest keeps running during the plan (LIQUIDACION): a plan kept to the letter
+            # may leave that interest unpaid; enforcement resumes for it, saying so.
+            restante = cuenta_liquidar(expediente, fecha).saldo
+            if expediente.estado == Estado.CONVENIO_PAGO and restante > 0:
+                expediente_reanudar(
+                    expediente=expediente, usuario=usuario, fecha=fecha,
+                    motivo=(f"Convenio cumplido; queda un saldo de USD {restante} por los intereses "
+                            "generados durante el convenio."),
+                )
+        convenio.expediente.estado = expediente.estado
         return convenio.estado
 
 

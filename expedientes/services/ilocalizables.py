@@ -11,43 +11,46 @@ from django.db import transaction
 
 from expedientes.calendario import Computo, termino_vencimiento
 from expedientes.estados import Estado
-from expedientes.models import Busqueda, ClaveDocumento, PublicacionPrensa, RegistroPublico
+from expedientes.models import Busqueda, ClaveDocumento, ObjetoBusqueda, PublicacionPrensa, RegistroPublico
 
 from .cuenta import costa_registrar
 from .documentos import documento_generar
-from .proceso import expediente_transicion
+from .proceso import expediente_bloquear, expediente_transicion
 
 
-def busqueda_registrar(*, expediente, registro, fecha: date, resultado: str, encontrado: bool, usuario) -> Busqueda:
-    busqueda = Busqueda(expediente=expediente, registro=registro, fecha=fecha, resultado=resultado,
-                        encontrado=encontrado, registrada_por=usuario)
+def busqueda_registrar(*, expediente, registro, fecha: date, resultado: str, encontrado: bool, usuario,
+                       objeto: str = ObjetoBusqueda.DOMICILIO) -> Busqueda:
+    busqueda = Busqueda(expediente=expediente, registro=registro, objeto=objeto, fecha=fecha,
+                        resultado=resultado, encontrado=encontrado, registrada_por=usuario)
     busqueda.full_clean()
     busqueda.save()
     return busqueda
 
 
-def _busquedas_agotadas(expediente) -> None:
-    """The searches the rules require, all without result (settings.ILOCALIZABLES)."""
-    exigidos = settings.ILOCALIZABLES["REGISTROS_EXIGIDOS"]
-    hechos = {b.registro for b in expediente.busquedas.filter(encontrado=False)}
-    faltan = [RegistroPublico(r).label for r in exigidos if r not in hechos]
+def _busquedas_agotadas(expediente, *, objeto: str, exigidos: list[str]) -> None:
+    """The searches the rules require for that question, all without result."""
+    busquedas = expediente.busquedas.filter(objeto=objeto)
+    hechos = {b.registro for b in busquedas if not b.encontrado}
+    faltan = [str(RegistroPublico(r).label) for r in exigidos if r not in hechos]
+    que = ObjetoBusqueda(objeto).label.lower()
+    if busquedas.filter(encontrado=True).exists():
+        raise ValidationError(f"Una búsqueda encontró {que}: no procede.")
     if faltan:
-        raise ValidationError(f"Faltan búsquedas sin resultado en: {', '.join(faltan)}.")
-    if expediente.busquedas.filter(encontrado=True).exists():
-        raise ValidationError("Una búsqueda encontró domicilio o bienes: no procede.")
+        raise ValidationError(f"Faltan búsquedas de {que} sin resultado en: {', '.join(faltan)}.")
 
 
 def ilocalizable_declarar(*, expediente, usuario, fecha: date):
-    _busquedas_agotadas(expediente)
+    _busquedas_agotadas(expediente, objeto=ObjetoBusqueda.DOMICILIO,
+                        exigidos=settings.ILOCALIZABLES["REGISTROS_EXIGIDOS"])
     return expediente_transicion(expediente=expediente, hasta=Estado.ILOCALIZABLE, usuario=usuario,
                                  fecha=fecha, motivo="Búsquedas en registros públicos sin resultado.")
 
 
 def publicacion_registrar(*, expediente, periodico: str, fecha: date, costo: Decimal, usuario) -> PublicacionPrensa:
     """A press publication; its cost is a costa of the expediente."""
-    if expediente.estado != Estado.ILOCALIZABLE:
-        raise ValidationError("Solo se cita por la prensa a un coactivado declarado ilocalizable.")
     with transaction.atomic():
+        if expediente_bloquear(expediente).estado != Estado.ILOCALIZABLE:
+            raise ValidationError("Solo se cita por la prensa a un coactivado declarado ilocalizable.")
         costa = costa_registrar(expediente=expediente, fecha=fecha, monto=costo, usuario=usuario,
                                 concepto=f"Publicación por la prensa en {periodico}, {fecha:%d/%m/%Y}")
         publicacion = PublicacionPrensa(expediente=expediente, periodico=periodico, fecha=fecha, costa=costa)
@@ -80,9 +83,10 @@ def citacion_prensa_registrar(*, expediente, usuario, fecha: date):
 
 def insolvencia_declarar(*, expediente, usuario, fecha: date, firmante=None):
     """The informe de insolvencia (PDF in custody, with the searches made) and the state."""
-    _busquedas_agotadas(expediente)
+    _busquedas_agotadas(expediente, objeto=ObjetoBusqueda.BIENES,
+                        exigidos=settings.INSOLVENCIA["REGISTROS_EXIGIDOS"])
     busquedas = [{"fecha": b.fecha, "registro": b.get_registro_display(), "resultado": b.resultado}
-                 for b in expediente.busquedas.all()]
+                 for b in expediente.busquedas.filter(objeto=ObjetoBusqueda.BIENES)]
     with transaction.atomic():
         version = documento_generar(expediente=expediente, clave=ClaveDocumento.INFORME_INSOLVENCIA,
                                     usuario=usuario, firmante=firmante, fecha=fecha,

@@ -11,7 +11,11 @@ from expedientes.estados import Estado, transicion_permitida
 from expedientes.models import ABIERTAS, ClaveDocumento, Entidad, EstadoMedida, ExpedientePage, MedidaCautelar
 
 from .documentos import documento_generar
-from .proceso import expediente_transicion
+from .proceso import expediente_bloquear, expediente_transicion
+
+# Enforcement may still order measures in these states.
+ACEPTAN_MEDIDAS = (Estado.INICIADO, Estado.CITADO, Estado.MEDIDAS_CAUTELARES, Estado.EMBARGO,
+                   Estado.ILOCALIZABLE)
 
 DESTINATARIO = "Señor/a representante legal"
 
@@ -31,14 +35,14 @@ def medida_ordenar(*, expediente: ExpedientePage, entidad: str, usuario, fecha: 
                    entidad_detalle: str = "") -> MedidaCautelar:
     """A retention letter to one entity: the measure, its oficio (PDF in custody) and, when
     enforcement stands at its start, the state «medidas cautelares»."""
-    if expediente.estado not in (Estado.INICIADO, Estado.CITADO, Estado.MEDIDAS_CAUTELARES,
-                                 Estado.EMBARGO, Estado.ILOCALIZABLE):
-        raise ValidationError(
-            f"El expediente {expediente.numero} está en «{expediente.get_estado_display()}»: "
-            "no se ordenan medidas cautelares en ese estado."
-        )
+    llamador = expediente
     with transaction.atomic():
-        expediente = ExpedientePage.objects.select_for_update().get(pk=expediente.pk)
+        expediente = expediente_bloquear(expediente)
+        if expediente.estado not in ACEPTAN_MEDIDAS:
+            raise ValidationError(
+                f"El expediente {expediente.numero} está en «{expediente.get_estado_display()}»: "
+                "no se ordenan medidas cautelares en ese estado."
+            )
         numero = f"{expediente.numero}-OF-{expediente.medidas.count() + 1}"
         medida = MedidaCautelar(expediente=expediente, entidad=entidad, entidad_detalle=entidad_detalle,
                                 oficio_numero=numero, fecha_envio=fecha)
@@ -51,6 +55,7 @@ def medida_ordenar(*, expediente: ExpedientePage, entidad: str, usuario, fecha: 
         _pasar_si_corresponde(expediente, Estado.MEDIDAS_CAUTELARES, usuario=usuario, fecha=fecha,
                               actuacion=medida.actuacion,
                               motivo=f"Retención de fondos: oficio {numero} a {medida.entidad_nombre}.")
+        llamador.estado = expediente.estado
         return medida
 
 
@@ -75,13 +80,15 @@ def medida_convertir_embargo(*, medida: MedidaCautelar, fecha: date, usuario, fi
     if medida.estado != EstadoMedida.RESPONDIDA or not medida.monto_retenido:
         raise ValidationError(f"El oficio {medida.oficio_numero} no tiene fondos retenidos que embargar.")
     with transaction.atomic():
-        version = documento_generar(expediente=medida.expediente, clave=ClaveDocumento.AUTO_EMBARGO,
+        expediente = expediente_bloquear(medida.expediente)
+        version = documento_generar(expediente=expediente, clave=ClaveDocumento.AUTO_EMBARGO,
                                     usuario=usuario, firmante=firmante, fecha=fecha)
         medida.estado, medida.fecha_embargo = EstadoMedida.EMBARGO, fecha
         medida.save(update_fields=["estado", "fecha_embargo"])
-        _pasar_si_corresponde(medida.expediente, Estado.EMBARGO, usuario=usuario, fecha=fecha,
+        _pasar_si_corresponde(expediente, Estado.EMBARGO, usuario=usuario, fecha=fecha,
                               actuacion=version.adjunto.actuacion,
                               motivo=f"Embargo de USD {medida.monto_retenido} retenidos por {medida.entidad_nombre}.")
+        medida.expediente.estado = expediente.estado
         return medida
 
 
@@ -97,7 +104,7 @@ def medida_levantar(*, medida: MedidaCautelar, fecha: date, usuario, firmante=No
         raise ValidationError(f"El oficio {medida.oficio_numero} ya fue levantado.")
     with transaction.atomic():
         numero = f"{medida.oficio_numero}-L"
-        documento_generar(expediente=medida.expediente, clave=ClaveDocumento.OFICIO_LEVANTAMIENTO,
+        documento_generar(expediente=expediente_bloquear(medida.expediente), clave=ClaveDocumento.OFICIO_LEVANTAMIENTO,
                           usuario=usuario, firmante=firmante, fecha=fecha, numero=numero,
                           extra=_oficio_extra(medida, numero, referencia=medida.oficio_numero))
         medida.estado, medida.fecha_levantamiento = EstadoMedida.LEVANTADA, fecha

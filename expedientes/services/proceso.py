@@ -11,7 +11,9 @@ from expedientes.estados import SUSPENSIVOS, Estado, transicion_permitida, sigui
 from expedientes.models import ExpedientePage, Transicion
 
 
-def _bloquear(expediente: ExpedientePage) -> ExpedientePage:
+def expediente_bloquear(expediente: ExpedientePage) -> ExpedientePage:
+    """The expediente's row, locked until the transaction ends and read fresh: every service
+    that decides on the state or the balance decides on this copy, never on the caller's."""
     return ExpedientePage.objects.select_for_update().get(pk=expediente.pk)
 
 
@@ -21,7 +23,7 @@ def expediente_transicion(*, expediente: ExpedientePage, hasta: str, usuario, mo
     if not motivo:
         raise ValidationError({"motivo": "Indique el motivo del cambio de estado."})
     with transaction.atomic():
-        actual = _bloquear(expediente)
+        actual = expediente_bloquear(expediente)
         desde = actual.estado
         if not transicion_permitida(desde, hasta):
             posibles = ", ".join(str(e.label) for e in siguientes(desde)) or "ninguno (estado final)"

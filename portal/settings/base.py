@@ -212,6 +212,10 @@ ILOCALIZABLES = {
     "PUBLICACIONES": env_int("ILOCALIZABLES_PUBLICACIONES", 3),
     "DIAS_EFECTO_PRENSA": env_int("ILOCALIZABLES_DIAS_EFECTO", 20),
 }
+# Insolvency: the registries searched for assets without result before the informe.
+INSOLVENCIA = {
+    "REGISTROS_EXIGIDOS": env_list("INSOLVENCIA_REGISTROS", "registro_propiedad,ant"),
+}
 # The unit's own service level: citation within this many working days of the orden de cobro.
 CITACION_DIAS_SERVICIO = env_int("CITACION_DIAS_SERVICIO", 10)
 # INEC codes of the provinces the unit serves (Azuay, Cañar, Morona Santiago)

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from expedientes.estados import Estado
-from expedientes.models import ClaveDocumento, Entidad, EstadoConvenio, EstadoMedida, RegistroPublico
+from expedientes.models import ClaveDocumento, Entidad, EstadoConvenio, EstadoMedida, ObjetoBusqueda, RegistroPublico
 from expedientes.services import cuenta, ilocalizables, medidas
 from expedientes.services.documentos import documento_generar
 from expedientes.services.proceso import expediente_transicion
@@ -135,15 +135,19 @@ def test_insolvencia_con_informe(usuarios, tasa):
                                 usuario=usuarios["secretaria"], fecha=date(2025, 3, 18))
     medidas.medida_respuesta_registrar(medida=sb, fecha=date(2025, 3, 25), monto_retenido=D("0.00"),
                                        observaciones="Sin cuentas")
-    for registro in (RegistroPublico.REGISTRO_CIVIL, RegistroPublico.SRI, RegistroPublico.ANT):
+    for registro in (RegistroPublico.REGISTRO_PROPIEDAD, RegistroPublico.SRI, RegistroPublico.ANT):
         ilocalizables.busqueda_registrar(expediente=expediente, registro=registro, fecha=date(2025, 4, 1),
                                          resultado="Sin bienes registrados", encontrado=False,
-                                         usuario=usuarios["abogado"])
+                                         usuario=usuarios["abogado"], objeto=ObjetoBusqueda.BIENES)
+    # the debtor was cited at a known address: that is no obstacle to insolvency
+    ilocalizables.busqueda_registrar(expediente=expediente, registro=RegistroPublico.REGISTRO_CIVIL,
+                                     fecha=date(2025, 4, 1), resultado="Domicilio confirmado", encontrado=True,
+                                     usuario=usuarios["abogado"])
     informe = ilocalizables.insolvencia_declarar(expediente=expediente, usuario=usuarios["abogado"],
                                                  firmante=usuarios["jefe"], fecha=date(2025, 4, 10))
     texto = texto_pdf(informe)
     assert "INFORME DE INSOLVENCIA" in texto and "PANIFICADORA AZOGUES S.A." in texto
-    assert "Agencia Nacional de Tránsito: Sin bienes registrados" in texto
+    assert "Agencia Nacional de Tránsito: Sin bienes registrados" in texto and "Domicilio confirmado" not in texto
     saldo = cuenta.cuenta_liquidar(expediente, date(2025, 4, 10)).saldo
     assert f"USD {saldo:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".") in texto
     expediente.refresh_from_db()

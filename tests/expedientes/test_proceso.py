@@ -133,3 +133,50 @@ def test_convenio_incumplido_reanuda_la_ejecucion(expediente, usuarios, tasa):
 def test_reanudar_solo_desde_suspension(expediente, usuarios):
     with pytest.raises(ValidationError, match="no está suspendido"):
         expediente_reanudar(expediente=expediente, usuario=usuarios["jefe"], motivo="x")
+
+
+def test_convenio_cumplido_con_intereses_pendientes_reanuda_y_lo_dice(expediente, usuarios, tasa):
+    saldo = cuenta_liquidar(expediente, date(2025, 4, 1)).saldo
+    convenio = convenio_registrar(expediente=expediente, fecha=date(2025, 4, 1), usuario=usuarios["jefe"],
+                                  cuotas=[(date(2025, 6, 1), saldo)])
+    pago_registrar(expediente=expediente, fecha=date(2025, 6, 1), monto=saldo, origen="convenio",
+                   recibo="C-9", usuario=usuarios["secretaria"])  # on time, but interest ran meanwhile
+    assert convenio_revisar(convenio=convenio, fecha=date(2025, 6, 2)) == EstadoConvenio.CUMPLIDO
+    expediente.refresh_from_db()
+    assert expediente.estado == Estado.INICIADO  # back to where enforcement stood
+    ultima = expediente.transiciones.order_by("-pk").first()
+    restante = cuenta_liquidar(expediente, date(2025, 6, 2)).saldo
+    assert restante > 0 and f"queda un saldo de USD {restante}" in ultima.motivo
+
+
+def test_los_servicios_deciden_sobre_el_estado_guardado_no_sobre_una_copia_vieja(expediente, usuarios, tasa):
+    from expedientes.models import ExpedientePage
+    from expedientes.services.medidas import medida_ordenar
+
+    copia_vieja = ExpedientePage.objects.get(pk=expediente.pk)
+    saldo = cuenta_liquidar(expediente, date(2025, 3, 20)).saldo
+    pago_registrar(expediente=expediente, fecha=date(2025, 3, 20), monto=saldo, origen="voluntario",
+                   recibo="R-50", usuario=usuarios["secretaria"])
+    assert expediente.estado == Estado.PAGADO  # the caller's object follows
+    assert copia_vieja.estado == Estado.INICIADO
+    with pytest.raises(ValidationError, match="está en «Pagado»"):
+        medida_ordenar(expediente=copia_vieja, entidad="sb", usuario=usuarios["secretaria"], fecha=date(2025, 3, 21))
+
+
+def test_insolvencia_exige_busquedas_de_bienes(expediente, usuarios, tasa):
+    from expedientes.models import ObjetoBusqueda, RegistroPublico
+    from expedientes.services.ilocalizables import busqueda_registrar, insolvencia_declarar
+
+    busqueda_registrar(expediente=expediente, registro=RegistroPublico.REGISTRO_PROPIEDAD, fecha=date(2025, 4, 1),
+                       resultado="Sin bienes", encontrado=False, usuario=usuarios["abogado"])  # an address search
+    with pytest.raises(ValidationError) as error:
+        insolvencia_declarar(expediente=expediente, usuario=usuarios["abogado"], fecha=date(2025, 4, 2))
+    assert "Faltan búsquedas de bienes o fondos sin resultado en: Registro de la Propiedad" in error.value.messages[0]
+    busqueda_registrar(expediente=expediente, registro=RegistroPublico.ANT, fecha=date(2025, 4, 1),
+                       resultado="Un vehículo", encontrado=True, usuario=usuarios["abogado"],
+                       objeto=ObjetoBusqueda.BIENES)
+    busqueda_registrar(expediente=expediente, registro=RegistroPublico.REGISTRO_PROPIEDAD, fecha=date(2025, 4, 1),
+                       resultado="Sin bienes", encontrado=False, usuario=usuarios["abogado"],
+                       objeto=ObjetoBusqueda.BIENES)
+    with pytest.raises(ValidationError, match="Una búsqueda encontró bienes o fondos: no procede"):
+        insolvencia_declarar(expediente=expediente, usuario=usuarios["abogado"], fecha=date(2025, 4, 2))
