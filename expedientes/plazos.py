@@ -54,10 +54,9 @@ def vencimientos_de(expediente) -> list[Vencimiento]:
     if estado == Estado.CONVENIO_PAGO:
         for convenio in expediente.convenios.all():
             if convenio.estado == EstadoConvenio.VIGENTE:
-                pendientes = [cuota for cuota in convenio.cuotas.all()]
                 pagado = sum(p.monto for p in expediente.pagos.all() if p.fecha >= convenio.fecha)
                 acumulado = 0
-                for cuota in pendientes:
+                for cuota in convenio.cuotas.all():
                     acumulado += cuota.monto
                     if acumulado > pagado:
                         resultado.append(Vencimiento(

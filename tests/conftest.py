@@ -5,7 +5,6 @@ at the end."""
 import io
 
 import pytest
-from django.conf import settings
 
 EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 

@@ -6,10 +6,12 @@ refused and nothing is saved."""
 from datetime import date
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from expedientes.calendario import fecha_formatear
 from expedientes.estados import Estado, transicion_permitida
 from expedientes.liquidacion import Abono, Cargo, LiquidacionError, Obligacion, Tasa, liquidar
 from expedientes.models import (
@@ -19,15 +21,11 @@ from expedientes.models import (
 from .proceso import expediente_bloquear, expediente_reanudar, expediente_transicion
 
 
-def _fecha_dd(fecha: date) -> str:
-    return fecha.strftime("%d/%m/%Y")
-
-
 def _no_antes_de_la_orden(expediente: ExpedientePage, fecha: date, que: str) -> None:
     if fecha < expediente.fecha_recepcion:
         raise ValidationError({"fecha": (
-            f"La fecha {que} ({_fecha_dd(fecha)}) es anterior a la recepción de la orden de "
-            f"cobro ({_fecha_dd(expediente.fecha_recepcion)})."
+            f"La fecha {que} ({fecha_formatear(fecha)}) es anterior a la recepción de la orden de "
+            f"cobro ({fecha_formatear(expediente.fecha_recepcion)})."
         )})
 
 
@@ -107,7 +105,7 @@ def convenio_registrar(*, expediente, fecha, cuotas: list[tuple[date, Decimal]],
         total = sum((monto for _, monto in cuotas), Decimal("0.00"))
         if total != saldo:
             raise ValidationError({"cuotas": (
-                f"Las cuotas suman USD {total} y el saldo al {_fecha_dd(fecha)} es USD {saldo}: "
+                f"Las cuotas suman USD {total} y el saldo al {fecha_formatear(fecha)} es USD {saldo}: "
                 f"deben coincidir (diferencia USD {saldo - total})."
             )})
         vencimientos = [vence for vence, _ in cuotas]
@@ -153,7 +151,7 @@ def convenio_revisar(*, convenio: ConvenioPago, fecha: date, usuario=None) -> st
                 expediente_reanudar(
                     expediente=expediente, usuario=usuario, fecha=fecha,
                     motivo=(f"Incumplimiento del convenio: cuota {vencida.numero} de USD {vencida.monto} "
-                            f"vencida el {_fecha_dd(vencida.vence)} sin pagar."),
+                            f"vencida el {fecha_formatear(vencida.vence)} sin pagar."),
                 )
         elif pagado >= convenio.monto_total or expediente.estado == Estado.PAGADO:
             convenio.estado = EstadoConvenio.CUMPLIDO
@@ -173,8 +171,6 @@ def convenio_revisar(*, convenio: ConvenioPago, fecha: date, usuario=None) -> st
 
 def cuotas_iguales(*, total: Decimal, numero: int, primera: date) -> list[tuple[date, Decimal]]:
     """Monthly instalments of equal cents; the last one takes the remainder, so they add up."""
-    from dateutil.relativedelta import relativedelta
-
     cuota = (total / numero).quantize(Decimal("0.01"), rounding="ROUND_DOWN")
     montos = [cuota] * (numero - 1) + [total - cuota * (numero - 1)]
     return [(primera + relativedelta(months=n), monto) for n, monto in enumerate(montos)]

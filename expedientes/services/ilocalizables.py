@@ -63,7 +63,8 @@ def citacion_prensa_efecto(expediente) -> Computo | None:
     """When the citation by press takes effect: a término counted from the last of the
     required publications (settings.ILOCALIZABLES), or None while they are incomplete."""
     reglas = settings.ILOCALIZABLES
-    publicaciones = list(expediente.publicaciones.order_by("fecha"))
+    # sorted here, not with order_by: the dashboard prefetches publicaciones for many expedientes
+    publicaciones = sorted(expediente.publicaciones.all(), key=lambda p: p.fecha)
     if len(publicaciones) < reglas["PUBLICACIONES"]:
         return None
     return termino_vencimiento(desde=publicaciones[-1].fecha, dias=reglas["DIAS_EFECTO_PRENSA"],
