@@ -18,15 +18,8 @@ from expedientes.models import (
     ConvenioPago, Costa, Cuota, EstadoConvenio, ExpedientePage, Pago, TasaInteres, TituloCredito,
 )
 
+from .fechas import fecha_acto_validar
 from .proceso import expediente_bloquear, expediente_reanudar, expediente_transicion
-
-
-def _no_antes_de_la_orden(expediente: ExpedientePage, fecha: date, que: str) -> None:
-    if fecha < expediente.fecha_recepcion:
-        raise ValidationError({"fecha": (
-            f"La fecha {que} ({fecha_formatear(fecha)}) es anterior a la recepción de la orden de "
-            f"cobro ({fecha_formatear(expediente.fecha_recepcion)})."
-        )})
 
 
 def cuenta_liquidar(expediente: ExpedientePage, hasta: date | None = None, *, pagos_extra=()):
@@ -52,7 +45,7 @@ def titulo_registrar(*, expediente, numero, fecha_emision, resolucion, capital, 
 
 
 def costa_registrar(*, expediente, fecha, concepto, monto, usuario, actuacion=None) -> Costa:
-    _no_antes_de_la_orden(expediente, fecha, "de la costa")
+    fecha_acto_validar(expediente=expediente, fecha=fecha, que="de la costa")
     costa = Costa(expediente=expediente, fecha=fecha, concepto=concepto, monto=monto,
                   actuacion=actuacion, registrada_por=usuario)
     costa.full_clean()
@@ -70,7 +63,7 @@ def tasa_registrar(*, vigente_desde, tasa_anual, fuente, usuario=None) -> TasaIn
 
 def pago_registrar(*, expediente, fecha, monto: Decimal, origen, recibo, usuario, actuacion=None) -> Pago:
     """Record a payment; when it settles the whole debt the expediente becomes «pagado»."""
-    _no_antes_de_la_orden(expediente, fecha, "del pago")
+    fecha_acto_validar(expediente=expediente, fecha=fecha, que="del pago")
     llamador = expediente
     with transaction.atomic():
         expediente = expediente_bloquear(expediente)
@@ -95,7 +88,7 @@ def convenio_registrar(*, expediente, fecha, cuotas: list[tuple[date, Decimal]],
                        resolucion="", dias_gracia=0, actuacion=None) -> ConvenioPago:
     """Accept a payment plan for the balance at `fecha`: the instalments must add up to it,
     fall after the plan's date and in order. Enforcement is suspended while it is kept."""
-    _no_antes_de_la_orden(expediente, fecha, "del convenio")
+    fecha_acto_validar(expediente=expediente, fecha=fecha, que="del convenio")
     if not cuotas:
         raise ValidationError({"cuotas": "El convenio necesita al menos una cuota."})
     llamador = expediente
