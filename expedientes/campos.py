@@ -4,7 +4,6 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import get_user_model
-from wagtail.admin.forms import WagtailAdminPageForm
 
 from permisos.roles import ROL_ABOGADO
 
@@ -47,8 +46,3 @@ class MontoField(forms.DecimalField):
         kwargs.setdefault("help_text", "Ej.: 1250,75")
         kwargs.setdefault("error_messages", {"min_value": "El monto debe ser mayor que cero."})
         super().__init__(**kwargs)
-
-
-class ExpedientePageForm(WagtailAdminPageForm):
-    monto_titulo = MontoField(label="Monto del título de crédito (USD)")
-    abogado = AbogadoField()

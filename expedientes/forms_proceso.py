@@ -1,32 +1,45 @@
 """The small forms of the process screen; each one feeds one service."""
 
+import uuid
+
 from django import forms
 from django.utils import timezone
 from wagtail.admin.widgets import AdminDateInput
 
-from expedientes.campos import MontoField
+from expedientes.campos import AbogadoField, MontoField
 from expedientes.estados import siguientes
-from expedientes.models import ClaveDocumento, Entidad, ObjetoBusqueda, OrigenPago, RegistroPublico
+from expedientes.models import ClaveDocumento, Entidad, ObjetoBusqueda, OrigenPago, Provincia, RegistroPublico
 
 
 def _fecha(label="Fecha"):
     return forms.DateField(label=label, widget=AdminDateInput, initial=timezone.localdate)
 
 
-class PagoForm(forms.Form):
+class AccionForm(forms.Form):
+    """A token per rendered form: the view records each one once (EnvioFormulario), so a
+    double click records the act once."""
+
+    envio = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["envio"].initial = uuid.uuid4()
+
+
+class PagoForm(AccionForm):
     fecha = _fecha()
     monto = MontoField(label="Monto (USD)")
     origen = forms.ChoiceField(label="Origen", choices=OrigenPago.choices)
     recibo = forms.CharField(label="Número de comprobante", max_length=60)
 
 
-class CostaForm(forms.Form):
+class CostaForm(AccionForm):
     fecha = _fecha()
     concepto = forms.CharField(label="Concepto", max_length=200)
     monto = MontoField(label="Monto (USD)")
 
 
-class TransicionForm(forms.Form):
+class TransicionForm(AccionForm):
     hasta = forms.ChoiceField(label="Nuevo estado")
     fecha = _fecha()
     motivo = forms.CharField(label="Motivo", widget=forms.Textarea(attrs={"rows": 2}))
@@ -36,25 +49,25 @@ class TransicionForm(forms.Form):
         self.fields["hasta"].choices = [(e.value, e.label) for e in siguientes(estado)]
 
 
-class MedidaForm(forms.Form):
+class MedidaForm(AccionForm):
     entidad = forms.ChoiceField(label="Entidad", choices=Entidad.choices)
     entidad_detalle = forms.CharField(label="Detalle de la entidad", max_length=160, required=False,
                                       help_text="Solo si eligió «Otra entidad».")
     fecha = _fecha("Fecha del oficio")
 
 
-class RespuestaForm(forms.Form):
+class RespuestaForm(AccionForm):
     fecha = _fecha("Fecha de la respuesta")
     monto_retenido = forms.DecimalField(label="Monto retenido (USD)", max_digits=14, decimal_places=2,
                                         min_value=0, localize=True)
     observaciones = forms.CharField(label="Observaciones", required=False, max_length=500)
 
 
-class FechaForm(forms.Form):
+class FechaForm(AccionForm):
     fecha = _fecha()
 
 
-class BusquedaForm(forms.Form):
+class BusquedaForm(AccionForm):
     registro = forms.ChoiceField(label="Registro consultado", choices=RegistroPublico.choices)
     objeto = forms.ChoiceField(label="Se buscó", choices=ObjetoBusqueda.choices)
     fecha = _fecha()
@@ -62,7 +75,7 @@ class BusquedaForm(forms.Form):
     encontrado = forms.BooleanField(label="Se encontró lo buscado", required=False)
 
 
-class PublicacionForm(forms.Form):
+class PublicacionForm(AccionForm):
     periodico = forms.CharField(label="Periódico", max_length=120)
     fecha = _fecha("Fecha de publicación")
     costo = MontoField(label="Costo (USD)")
@@ -73,14 +86,36 @@ DOCUMENTOS_LIBRES = [ClaveDocumento.AUTO_PAGO, ClaveDocumento.PROVIDENCIA_IMPULS
                      ClaveDocumento.RAZON_CITACION, ClaveDocumento.AUTO_EMBARGO]
 
 
-class DocumentoForm(forms.Form):
+class DocumentoForm(AccionForm):
     clave = forms.ChoiceField(label="Documento", choices=[(c.value, c.label) for c in DOCUMENTOS_LIBRES])
     fecha = _fecha()
 
 
-class ConvenioForm(forms.Form):
+class ConvenioForm(AccionForm):
     fecha = _fecha("Fecha de aceptación")
     cuotas = forms.IntegerField(label="Número de cuotas mensuales", min_value=1, max_value=60)
     primera = forms.DateField(label="Vence la primera cuota", widget=AdminDateInput)
     dias_gracia = forms.IntegerField(label="Días de gracia", min_value=0, max_value=60, initial=5)
     resolucion = forms.CharField(label="Resolución", max_length=120, required=False)
+
+
+class TituloForm(AccionForm):
+    titulo = forms.ChoiceField(label="Título de crédito")
+    capital = MontoField(label="Capital correcto (USD)")
+    motivo = forms.CharField(label="Motivo", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, titulos=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["titulo"].choices = [(t.pk, f"{t.numero} (USD {t.capital})") for t in titulos]
+
+
+class CorreccionForm(AccionForm):
+    fecha_recepcion = forms.DateField(label="Fecha de recepción correcta", widget=AdminDateInput, required=False)
+    provincia = forms.ChoiceField(label="Provincia correcta", required=False,
+                                  choices=[("", "—sin cambio—")] + list(Provincia.choices))
+    motivo = forms.CharField(label="Motivo", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AsignacionForm(AccionForm):
+    abogado = AbogadoField(label="Abogado impulsor")
+    motivo = forms.CharField(label="Motivo", required=False, max_length=300)

@@ -4,6 +4,7 @@ from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets.button import Button, ListingButton
+from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 
 from expedientes.models import ActuacionPage, Adjunto, AnioPage, ExpedientePage, JuzgadoIndexPage
@@ -72,3 +73,18 @@ def impedir_borrar_custodia(request, page):
 from .admin_registros import RegistrosViewSetGroup  # noqa: E402
 
 register_snippet(RegistrosViewSetGroup)
+
+
+class _CorreccionFormatter(LogFormatter):
+    label = "Corrección de datos del expediente"
+
+    def format_message(self, log_entry):
+        d = log_entry.data or {}
+        return f"Corrección de {d.get('campo', '')}: «{d.get('anterior', '')}» → «{d.get('nuevo', '')}» ({d.get('motivo', '')})"
+
+
+@hooks.register("register_log_actions")
+def registrar_correcciones(actions):
+    from expedientes.services.correcciones import ACCION_CORRECCION
+
+    actions.register_action(ACCION_CORRECCION)(_CorreccionFormatter)

@@ -45,7 +45,10 @@ ROLES = (
                                  "expedientes.add_tasainteres", "expedientes.change_tasainteres",
                                  "expedientes.view_tasainteres",
                                  "expedientes.change_plantilladocumento",
-                                 "expedientes.view_plantilladocumento")),
+                                 "expedientes.view_plantilladocumento",
+                                 # only the jefe ends a file by baja and corrects its data
+                                 "expedientes.baja_expediente",
+                                 "expedientes.corregir_expediente")),
     Rol(ROL_ARCHIVISTA, "Archivo Central: recibe transferencias y custodia."),
     Rol(ROL_ASESORIA, "Recibe expedientes de insolvencia."),
     Rol(ROL_AUDITOR, "Consulta de solo lectura para control y auditoría."),

@@ -15,12 +15,18 @@ def _persona(usuario) -> dict:
     return {"nombre": usuario.get_full_name() or usuario.username, "cargo": grupos}
 
 
-def contexto_documento(*, expediente, fecha: date, firmante, extra: dict | None = None) -> dict:
+def cuenta_para_documento(expediente, fecha: date) -> dict:
+    """The ledger figures a document prints (and DocumentoEmitido keeps)."""
     from expedientes.services.cuenta import cuenta_liquidar
 
+    cuenta = cuenta_liquidar(expediente, fecha)
+    return {"capital": cuenta.capital, "intereses": cuenta.intereses, "costas": cuenta.costas,
+            "pagado": cuenta.pagado_total, "saldo": cuenta.saldo}
+
+
+def contexto_documento(*, expediente, fecha: date, firmante, extra: dict | None = None) -> dict:
     coactivado = expediente.coactivado
     domicilio = coactivado.domicilios.filter(desactualizado=False).first()
-    cuenta = cuenta_liquidar(expediente, fecha)
     return {
         "juzgado": {
             "nombre": settings.JUZGADO["NOMBRE"], "entidad": settings.JUZGADO["ENTIDAD"],
@@ -43,10 +49,7 @@ def contexto_documento(*, expediente, fecha: date, firmante, extra: dict | None 
              "capital": t.capital}
             for t in expediente.titulos.all()
         ],
-        "cuenta": {
-            "capital": cuenta.capital, "intereses": cuenta.intereses, "costas": cuenta.costas,
-            "pagado": cuenta.pagado_total, "saldo": cuenta.saldo,
-        },
+        "cuenta": cuenta_para_documento(expediente, fecha),
         "fecha": fecha,
         "firmante": _persona(firmante),
         **(extra or {}),
@@ -81,4 +84,9 @@ EXTRA_EJEMPLO = {
     "busquedas": [
         {"fecha": date(2025, 3, 13), "registro": "Registro Civil", "resultado": "Sin bienes registrados"},
     ],
+    # deadlines a document prints (services.documentos.plazos_del_documento)
+    "plazos": {
+        "respuesta": {"vence": date(2025, 3, 18), "explicacion": "3 días hábiles desde la fecha del oficio"},
+        "pago": {"vence": date(2025, 3, 18), "explicacion": "3 días hábiles desde la citación"},
+    },
 }

@@ -9,8 +9,8 @@ from .medidas import (
     ABIERTAS, Busqueda, Entidad, EstadoMedida, MedidaCautelar, ObjetoBusqueda, PublicacionPrensa,
     RegistroPublico,
 )
-from .plantilla import ClaveDocumento, PlantillaDocumento
-from .transicion import Transicion
+from .plantilla import ClaveDocumento, DocumentoEmitido, PlantillaDocumento
+from .transicion import Correccion, EnvioFormulario, Transicion
 
 __all__ = [
     "ABIERTAS",
@@ -27,6 +27,9 @@ __all__ = [
     "AnioPage",
     "ClaveDocumento",
     "Coactivado",
+    "Correccion",
+    "DocumentoEmitido",
+    "EnvioFormulario",
     "ConvenioPago",
     "Costa",
     "Cuota",

@@ -3,9 +3,12 @@ from django.utils import formats
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.models import Page
 
 from permisos.paginas import PaginaProtegidaMixin
+
+from .propios import CamposPropiosMixin
 
 
 class TipoActuacion(models.TextChoices):
@@ -27,7 +30,19 @@ class TipoActuacion(models.TextChoices):
     OTRO = "otro", _("Otra actuación")
 
 
-class ActuacionPage(PaginaProtegidaMixin, Page):
+class ActuacionPageForm(WagtailAdminPageForm):
+    """The type and date of an act are chosen when it is recorded; afterwards they are part
+    of the record (transitions, measures and documents point to the act) and are shown only."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            for campo in ActuacionPage.campos_propios:
+                if campo in self.fields:
+                    self.fields[campo].disabled = True
+
+
+class ActuacionPage(CamposPropiosMixin, PaginaProtegidaMixin, Page):
     """One procedural act of the expediente, holding its attached files (Adjuntos)."""
 
     tipo = models.CharField(_("tipo"), max_length=30, choices=TipoActuacion.choices)
@@ -35,9 +50,12 @@ class ActuacionPage(PaginaProtegidaMixin, Page):
     numero = models.CharField(_("número"), max_length=60, blank=True)
     resumen = models.TextField(_("resumen"), blank=True)
 
+    campos_propios = ("tipo", "fecha")
+
     parent_page_types = ["expedientes.ExpedientePage"]
     subpage_types = []
     template = "expedientes/actuacion_page.html"
+    base_form_class = ActuacionPageForm
 
     content_panels = [
         FieldRowPanel([FieldPanel("tipo"), FieldPanel("fecha"), FieldPanel("numero")]),
@@ -45,6 +63,7 @@ class ActuacionPage(PaginaProtegidaMixin, Page):
         HelpPanel(template="expedientes/panels/actuacion_adjuntos.html", heading=_("Adjuntos")),
     ]
     promote_panels = []
+    settings_panels = []  # no scheduled expiry or privacy: nothing leaves the tree by a date
 
     class Meta:
         verbose_name = _("actuación")
@@ -56,6 +75,12 @@ class ActuacionPage(PaginaProtegidaMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context["adjuntos"] = adjuntos_de(self)
         return context
+
+    def clean(self):
+        from expedientes.services.fechas import fecha_no_futura
+
+        super().clean()
+        fecha_no_futura(self.fecha, "de la actuación")
 
     def full_clean(self, *args, **kwargs):
         if self.tipo and self.fecha:

@@ -9,10 +9,10 @@ from wagtail.models import Page
 
 from permisos.paginas import PaginaProtegidaMixin
 
-from expedientes.campos import ExpedientePageForm
 from expedientes.estados import Estado
 
 from .arbol import LockedAddChildMixin
+from .propios import CamposPropiosMixin
 
 
 class Provincia(models.TextChoices):
@@ -44,7 +44,7 @@ class Provincia(models.TextChoices):
     SANTA_ELENA = "24", "Santa Elena"
 
 
-class ExpedientePage(PaginaProtegidaMixin, LockedAddChildMixin, Page):
+class ExpedientePage(CamposPropiosMixin, PaginaProtegidaMixin, LockedAddChildMixin, Page):
     """One coercive proceeding: the file. Its children are the actuaciones."""
 
     numero = models.CharField(_("número"), max_length=40, unique=True, editable=False)
@@ -56,8 +56,10 @@ class ExpedientePage(PaginaProtegidaMixin, LockedAddChildMixin, Page):
     )
     provincia = models.CharField(_("provincia"), max_length=2, choices=Provincia.choices)
     fecha_recepcion = models.DateField(_("fecha de recepción de la orden de cobro"))
+    # The títulos de crédito (TituloCredito) are the amount's one source of truth; this is
+    # their sum, stored for listings and written only by the título services.
     monto_titulo = models.DecimalField(
-        _("monto del título de crédito (USD)"), max_digits=14, decimal_places=2,
+        _("monto de los títulos de crédito (USD)"), max_digits=14, decimal_places=2,
         validators=[MinValueValidator(Decimal("0.01"), _("El monto debe ser mayor que cero."))],
     )
     estado = models.CharField(
@@ -70,10 +72,14 @@ class ExpedientePage(PaginaProtegidaMixin, LockedAddChildMixin, Page):
         on_delete=models.SET_NULL, related_name="expedientes_asignados",
     )
 
+    # Written only by the services (opening, state changes, corrections, assignment), each
+    # under the row lock and with who/when/why: never by the page editor or a revision.
+    campos_propios = ("numero", "anio", "secuencial", "coactivado", "provincia", "fecha_recepcion",
+                      "monto_titulo", "estado", "abogado")
+
     parent_page_types = ["expedientes.AnioPage"]
     subpage_types = ["expedientes.ActuacionPage"]
     is_creatable = False  # opened with expediente_abrir (numbering), never by the page editor
-    base_form_class = ExpedientePageForm
     template = "expedientes/expediente_page.html"
 
     content_panels = [
@@ -81,17 +87,25 @@ class ExpedientePage(PaginaProtegidaMixin, LockedAddChildMixin, Page):
         MultiFieldPanel(
             [
                 FieldPanel("coactivado", read_only=True),
-                FieldRowPanel([FieldPanel("provincia"), FieldPanel("fecha_recepcion")]),
-                FieldRowPanel([FieldPanel("monto_titulo"), FieldPanel("abogado")]),
+                FieldRowPanel([FieldPanel("provincia", read_only=True),
+                               FieldPanel("fecha_recepcion", read_only=True)]),
+                FieldRowPanel([FieldPanel("monto_titulo", read_only=True),
+                               FieldPanel("abogado", read_only=True)]),
             ],
             heading=_("Datos del expediente"),
+            help_text=_("Se corrigen desde la pantalla del proceso, con el motivo; cada cambio queda registrado."),
         ),
     ]
     promote_panels = []
+    settings_panels = []  # no scheduled expiry or privacy: nothing leaves the tree by a date
 
     class Meta:
         verbose_name = _("expediente")
         verbose_name_plural = _("expedientes")
+        permissions = [
+            ("baja_expediente", _("Puede dar de baja un expediente")),
+            ("corregir_expediente", _("Puede corregir los datos de un expediente (título, fechas, provincia)")),
+        ]
 
     def __str__(self):
         return self.numero or super().__str__()

@@ -1,3 +1,4 @@
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import RevisionMixin
@@ -37,3 +38,21 @@ class PlantillaDocumento(RevisionMixin, models.Model):
 
     def __str__(self):
         return self.nombre
+
+
+class DocumentoEmitido(models.Model):
+    """The figures and deadlines a generated document printed, kept as printed: later edits of
+    the rate table or the calendar recompute the ledger, never what was notified."""
+
+    version = models.OneToOneField("expedientes.AdjuntoVersion", on_delete=models.PROTECT,
+                                   related_name="emitido")
+    expediente = models.ForeignKey("expedientes.ExpedientePage", on_delete=models.PROTECT,
+                                   related_name="documentos_emitidos")
+    clave = models.CharField(_("documento"), max_length=40, choices=ClaveDocumento.choices)
+    fecha = models.DateField(_("fecha del documento"))
+    cifras = models.JSONField(_("cifras y plazos impresos"), encoder=DjangoJSONEncoder)
+
+    class Meta:
+        verbose_name = _("documento emitido")
+        verbose_name_plural = _("documentos emitidos")
+        ordering = ["fecha", "pk"]

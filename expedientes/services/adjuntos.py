@@ -19,6 +19,19 @@ def _version_registrar(*, adjunto: Adjunto, custodiado: ArchivoCustodiado, usuar
     return version
 
 
+def adjunto_registrar(*, actuacion: ActuacionPage, titulo: str, custodiado: ArchivoCustodiado, usuario,
+                      **origen) -> AdjuntoVersion:
+    """The rows of a file already in custody: a new attachment with its first version, or the
+    next version of the attachment of that title (inside the custody transaction)."""
+    titulo = " ".join((titulo or "").split()) or custodiado.nombre
+    adjunto = actuacion.adjuntos.filter(titulo=titulo).first()
+    if adjunto is None:
+        adjunto = Adjunto(actuacion=actuacion, titulo=titulo, creado_por=usuario)
+        adjunto.full_clean()
+        adjunto.save()
+    return _version_registrar(adjunto=adjunto, custodiado=custodiado, usuario=usuario, **origen)
+
+
 def adjunto_crear(*, actuacion: ActuacionPage, titulo: str, flujo, nombre: str, usuario,
                   **origen) -> AdjuntoVersion:
     """A new attachment on an actuación, with its first version. `origen`: firmante and

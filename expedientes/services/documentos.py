@@ -2,19 +2,25 @@
 custody pipeline, as a new version of the actuación's attachment with its signer."""
 
 import io
+import json
 from datetime import date
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
+from expedientes import plazos
+from expedientes.calendario import fecha_formatear, termino_vencimiento
+from expedientes.custodia import custodiar
 from expedientes.documentos import documento_pdf, plantilla_renderizar
 from expedientes.documentos.contexto import EXTRA_EJEMPLO, contexto_documento, contexto_ejemplo
-from expedientes.models import ClaveDocumento, PlantillaDocumento, TipoActuacion
+from expedientes.models import ClaveDocumento, DocumentoEmitido, PlantillaDocumento, TipoActuacion
 
 from .actuaciones import actuacion_registrar
-from .adjuntos import adjunto_crear, adjunto_version_crear
+from .adjuntos import adjunto_registrar
+from .fechas import fecha_acto_validar
+from .proceso import expediente_bloquear
 
 PLANTILLAS = Path(__file__).resolve().parent.parent / "documentos" / "plantillas"
 ACTUACION_DE = {
@@ -49,32 +55,114 @@ def plantillas_asegurar() -> list[PlantillaDocumento]:
     return creadas
 
 
+class _Desactualizado(Exception):
+    """The record changed between rendering and locking: what was printed is not what holds."""
+
+
+INTENTOS = 3
+
+
+def plazos_del_documento(clave: str, fecha: date) -> dict:
+    """The deadlines a document prints, counted on the calendar as it is when it is issued."""
+    if clave == ClaveDocumento.OFICIO_RETENCION:
+        c = termino_vencimiento(desde=fecha, dias=plazos.DIAS_RESPUESTA_OFICIO, evento="la fecha del oficio")
+        return {"respuesta": {"vence": c.vence, "explicacion": c.explicacion}}
+    if clave == ClaveDocumento.RAZON_CITACION:
+        c = termino_vencimiento(desde=fecha, dias=plazos.DIAS_PAGO_TRAS_CITACION, evento="la citación")
+        return {"pago": {"vence": c.vence, "explicacion": c.explicacion}}
+    return {}
+
+
+def _cifras(contexto: dict) -> dict:
+    """What a document asserts that a later recomputation could contradict, as JSON."""
+    datos = {"cuenta": contexto["cuenta"], "plazos": contexto.get("plazos", {})}
+    return json.loads(json.dumps(datos, cls=DjangoJSONEncoder))
+
+
 def documento_generar(*, expediente, clave: str, usuario, firmante=None, fecha: date | None = None,
-                      actuacion=None, extra: dict | None = None, numero: str = ""):
-    """Render the document and store it; returns the AdjuntoVersion. A template error or a
-    refused file leaves nothing behind (not even the actuación)."""
+                      actuacion=None, extra: dict | None = None, numero: str = "",
+                      validar=None, preparar=None, registrar=None):
+    """Render a document, take it into custody and record it; returns the AdjuntoVersion.
+
+    The order keeps external work out of row locks (issue 7): the act's rules are checked
+    first (fail before any work), the PDF is rendered and goes through the antivirus and the
+    store with no row locked, and only then, in the custody transaction, the expediente is
+    locked, the rules checked again on the fresh row and the figures printed compared with
+    the figures now (a concurrent change: nothing is kept, render again). Any refusal there
+    rolls back and the stored version is removed.
+
+    validar(expediente): the act's own rules (ValidationError).
+    preparar(expediente) -> (numero, extra): what depends on the record (an oficio's number).
+    registrar(expediente, version): the act's own rows (measure, transition), same transaction."""
     plantilla = PlantillaDocumento.objects.get(clave=clave)
     fecha = fecha or timezone.localdate()
-    if fecha < expediente.fecha_recepcion:
-        raise ValidationError(f"La fecha del documento ({fecha:%d/%m/%Y}) es anterior a la recepción "
-                              f"de la orden de cobro ({expediente.fecha_recepcion:%d/%m/%Y}).")
     firmante = firmante or usuario
-    pdf = documento_pdf(plantilla.cuerpo, contexto_documento(
-        expediente=expediente, fecha=fecha, firmante=firmante, extra=extra))
+    fecha_acto_validar(expediente=expediente, fecha=fecha, que="del documento")
     revision = plantilla.latest_revision
     origen = {
         "firmante": firmante,
         "generado_con": f"Plantilla «{plantilla.nombre}», revisión {revision.pk if revision else 'inicial'}",
     }
     nombre = f"{plantilla.clave}-{expediente.numero}-{fecha:%Y%m%d}.pdf"
-    with transaction.atomic():
-        if actuacion is None:
-            actuacion = actuacion_registrar(expediente=expediente, tipo=plantilla.tipo_actuacion,
-                                            fecha=fecha, usuario=usuario, numero=numero,
-                                            resumen=plantilla.nombre)
-        existente = actuacion.adjuntos.filter(titulo=plantilla.nombre).first()
-        if existente:
-            return adjunto_version_crear(adjunto=existente, flujo=io.BytesIO(pdf), nombre=nombre,
-                                         usuario=usuario, **origen)
-        return adjunto_crear(actuacion=actuacion, titulo=plantilla.nombre, flujo=io.BytesIO(pdf),
-                             nombre=nombre, usuario=usuario, **origen)
+
+    def contexto_de(e) -> tuple[str, dict]:
+        numero_doc, extra_doc = preparar(e) if preparar else (numero, extra or {})
+        extra_doc = {**extra_doc, "plazos": plazos_del_documento(clave, fecha)}
+        return numero_doc, contexto_documento(expediente=e, fecha=fecha, firmante=firmante, extra=extra_doc)
+
+    for _intento in range(INTENTOS):
+        if validar:
+            validar(expediente)
+        numero_doc, contexto = contexto_de(expediente)
+        pdf = documento_pdf(plantilla.cuerpo, contexto)
+
+        def registrar_en_custodia(custodiado):
+            bloqueado = expediente_bloquear(expediente)
+            if validar:
+                validar(bloqueado)
+            if contexto_de(bloqueado) != (numero_doc, contexto):
+                raise _Desactualizado
+            destino = actuacion or actuacion_registrar(
+                expediente=bloqueado, tipo=plantilla.tipo_actuacion, fecha=fecha, usuario=usuario,
+                numero=numero_doc, resumen=plantilla.nombre)
+            version = adjunto_registrar(actuacion=destino, titulo=plantilla.nombre, custodiado=custodiado,
+                                        usuario=usuario, **origen)
+            emitido = DocumentoEmitido(version=version, expediente=bloqueado, clave=clave, fecha=fecha,
+                                       cifras=_cifras(contexto))
+            emitido.full_clean()
+            emitido.save()
+            if registrar:
+                registrar(bloqueado, version)
+            expediente.estado = bloqueado.estado
+            return version
+
+        try:
+            return custodiar(flujo=io.BytesIO(pdf), nombre=nombre, registrar=registrar_en_custodia)
+        except _Desactualizado:
+            expediente.refresh_from_db()
+    raise ValidationError("El expediente cambió mientras se generaba el documento (otra persona registró "
+                          "algo al mismo tiempo). No se guardó nada: intente de nuevo.")
+
+
+def documento_diferencias(emitido: DocumentoEmitido) -> list[str]:
+    """What a recomputation today (rates, calendar, ledger as they are now) says differently
+    from what the document printed. The document stays as issued; the screen says it."""
+    from expedientes.documentos.contexto import cuenta_para_documento
+
+    impreso = emitido.cifras
+    ahora = _cifras({"cuenta": cuenta_para_documento(emitido.expediente, emitido.fecha),
+                     "plazos": plazos_del_documento(emitido.clave, emitido.fecha)})
+    diferencias = []
+    for concepto, valor in impreso.get("cuenta", {}).items():
+        if ahora["cuenta"].get(concepto) != valor:
+            diferencias.append(f"{concepto}: se notificó USD {valor}; recalculado hoy, USD {ahora['cuenta'].get(concepto)}")
+    for concepto, plazo in impreso.get("plazos", {}).items():
+        nuevo = ahora["plazos"].get(concepto, {}).get("vence")
+        if nuevo != plazo.get("vence"):
+            diferencias.append(f"plazo de {concepto}: se notificó el {_dma(plazo.get('vence'))}; "
+                               f"con el calendario de hoy vence el {_dma(nuevo)}")
+    return diferencias
+
+
+def _dma(iso: str | None) -> str:
+    return fecha_formatear(date.fromisoformat(iso)) if iso else "—"

@@ -10,16 +10,19 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from expedientes.calendario import Computo, termino_vencimiento
-from expedientes.estados import Estado
-from expedientes.models import Busqueda, ClaveDocumento, ObjetoBusqueda, PublicacionPrensa, RegistroPublico
+from expedientes.estados import Estado, transicion_permitida
+from expedientes.models import Busqueda, ClaveDocumento, ObjetoBusqueda, PublicacionPrensa
 
 from .cuenta import costa_registrar
 from .documentos import documento_generar
+from .fechas import fecha_acto_validar
+from .precondiciones import busquedas_agotadas
 from .proceso import expediente_bloquear, expediente_transicion
 
 
 def busqueda_registrar(*, expediente, registro, fecha: date, resultado: str, encontrado: bool, usuario,
                        objeto: str = ObjetoBusqueda.DOMICILIO) -> Busqueda:
+    fecha_acto_validar(expediente=expediente, fecha=fecha, que="de la búsqueda")
     busqueda = Busqueda(expediente=expediente, registro=registro, objeto=objeto, fecha=fecha,
                         resultado=resultado, encontrado=encontrado, registrada_por=usuario)
     busqueda.full_clean()
@@ -27,21 +30,8 @@ def busqueda_registrar(*, expediente, registro, fecha: date, resultado: str, enc
     return busqueda
 
 
-def _busquedas_agotadas(expediente, *, objeto: str, exigidos: list[str]) -> None:
-    """The searches the rules require for that question, all without result."""
-    busquedas = expediente.busquedas.filter(objeto=objeto)
-    hechos = {b.registro for b in busquedas if not b.encontrado}
-    faltan = [str(RegistroPublico(r).label) for r in exigidos if r not in hechos]
-    que = ObjetoBusqueda(objeto).label.lower()
-    if busquedas.filter(encontrado=True).exists():
-        raise ValidationError(f"Una búsqueda encontró {que}: no procede.")
-    if faltan:
-        raise ValidationError(f"Faltan búsquedas de {que} sin resultado en: {', '.join(faltan)}.")
-
-
 def ilocalizable_declarar(*, expediente, usuario, fecha: date):
-    _busquedas_agotadas(expediente, objeto=ObjetoBusqueda.DOMICILIO,
-                        exigidos=settings.ILOCALIZABLES["REGISTROS_EXIGIDOS"])
+    # the required searches are the state's precondition (precondiciones.py)
     return expediente_transicion(expediente=expediente, hasta=Estado.ILOCALIZABLE, usuario=usuario,
                                  fecha=fecha, motivo="Búsquedas en registros públicos sin resultado.")
 
@@ -72,6 +62,7 @@ def citacion_prensa_efecto(expediente) -> Computo | None:
 
 
 def citacion_prensa_registrar(*, expediente, usuario, fecha: date):
+    fecha_acto_validar(expediente=expediente, fecha=fecha, que="de la citación")
     efecto = citacion_prensa_efecto(expediente)
     if efecto is None:
         raise ValidationError(
@@ -83,16 +74,25 @@ def citacion_prensa_registrar(*, expediente, usuario, fecha: date):
 
 
 def insolvencia_declarar(*, expediente, usuario, fecha: date, firmante=None):
-    """The informe de insolvencia (PDF in custody, with the searches made) and the state."""
-    _busquedas_agotadas(expediente, objeto=ObjetoBusqueda.BIENES,
-                        exigidos=settings.INSOLVENCIA["REGISTROS_EXIGIDOS"])
-    busquedas = [{"fecha": b.fecha, "registro": b.get_registro_display(), "resultado": b.resultado}
-                 for b in expediente.busquedas.filter(objeto=ObjetoBusqueda.BIENES)]
-    with transaction.atomic():
-        version = documento_generar(expediente=expediente, clave=ClaveDocumento.INFORME_INSOLVENCIA,
-                                    usuario=usuario, firmante=firmante, fecha=fecha,
-                                    extra={"busquedas": busquedas})
-        expediente_transicion(expediente=expediente, hasta=Estado.INSOLVENCIA, usuario=usuario, fecha=fecha,
+    """The informe de insolvencia (PDF in custody, with the searches made) and the state, in
+    one transaction: a refusal leaves neither the report nor its file."""
+
+    def validar(e):
+        busquedas_agotadas(e, objeto=ObjetoBusqueda.BIENES, exigidos=settings.INSOLVENCIA["REGISTROS_EXIGIDOS"])
+        if not transicion_permitida(e.estado, Estado.INSOLVENCIA):
+            raise ValidationError(f"El expediente {e.numero} está en «{e.get_estado_display()}»: "
+                                  "no procede declarar la insolvencia.")
+
+    def preparar(e):
+        busquedas = [{"fecha": b.fecha, "registro": b.get_registro_display(), "resultado": b.resultado}
+                     for b in e.busquedas.filter(objeto=ObjetoBusqueda.BIENES)]
+        return "", {"busquedas": busquedas}
+
+    def registrar(e, version):
+        expediente_transicion(expediente=e, hasta=Estado.INSOLVENCIA, usuario=usuario, fecha=fecha,
                               actuacion=version.adjunto.actuacion,
                               motivo="Informe de insolvencia: agotada la ejecución sin bienes.")
-        return version
+
+    return documento_generar(expediente=expediente, clave=ClaveDocumento.INFORME_INSOLVENCIA, usuario=usuario,
+                             firmante=firmante, fecha=fecha, validar=validar, preparar=preparar,
+                             registrar=registrar)

@@ -7,10 +7,13 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from expedientes.estados import Estado, transicion_permitida
+from expedientes.calendario import fecha_formatear
+from expedientes.custodia import ArchivoRechazado
+from expedientes.estados import EJECUCION, Estado, transicion_permitida
 from expedientes.models import ABIERTAS, ClaveDocumento, Entidad, EstadoMedida, ExpedientePage, MedidaCautelar
 
 from .documentos import documento_generar
+from .fechas import fecha_acto_validar, fecha_no_futura
 from .proceso import expediente_bloquear, expediente_transicion
 
 # Enforcement may still order measures in these states.
@@ -31,65 +34,120 @@ def _pasar_si_corresponde(expediente, hasta, *, usuario, fecha, motivo, actuacio
                               motivo=motivo, actuacion=actuacion)
 
 
+def _medida_abierta(expediente, entidad: str, entidad_detalle: str = ""):
+    return expediente.medidas.filter(entidad=entidad, entidad_detalle=entidad_detalle, estado__in=ABIERTAS).first()
+
+
 def medida_ordenar(*, expediente: ExpedientePage, entidad: str, usuario, fecha: date, firmante=None,
                    entidad_detalle: str = "") -> MedidaCautelar:
     """A retention letter to one entity: the measure, its oficio (PDF in custody) and, when
-    enforcement stands at its start, the state «medidas cautelares»."""
-    llamador = expediente
-    with transaction.atomic():
-        expediente = expediente_bloquear(expediente)
-        if expediente.estado not in ACEPTAN_MEDIDAS:
+    enforcement stands at its start, the state «medidas cautelares». One open letter per
+    entity: a second one (a double submit, a re-run of the bulk letters) is refused."""
+    fecha_acto_validar(expediente=expediente, fecha=fecha, que="del oficio")
+    entidad_detalle = (entidad_detalle or "").strip()
+
+    def validar(e):
+        if e.estado not in ACEPTAN_MEDIDAS:
             raise ValidationError(
-                f"El expediente {expediente.numero} está en «{expediente.get_estado_display()}»: "
+                f"El expediente {e.numero} está en «{e.get_estado_display()}»: "
                 "no se ordenan medidas cautelares en ese estado."
             )
-        numero = f"{expediente.numero}-OF-{expediente.medidas.count() + 1}"
-        medida = MedidaCautelar(expediente=expediente, entidad=entidad, entidad_detalle=entidad_detalle,
-                                oficio_numero=numero, fecha_envio=fecha)
-        medida.full_clean()
-        version = documento_generar(expediente=expediente, clave=ClaveDocumento.OFICIO_RETENCION,
-                                    usuario=usuario, firmante=firmante, fecha=fecha, numero=numero,
-                                    extra=_oficio_extra(medida, numero))
+        if abierta := _medida_abierta(e, entidad, entidad_detalle):
+            raise ValidationError(
+                f"Ya hay un oficio abierto a {abierta.entidad_nombre} en el expediente {e.numero} "
+                f"({abierta.oficio_numero}, {abierta.get_estado_display().lower()})."
+            )
+
+    def medida_nueva(e) -> MedidaCautelar:
+        numero = f"{e.numero}-OF-{e.medidas.count() + 1}"
+        return MedidaCautelar(expediente=e, entidad=entidad, entidad_detalle=entidad_detalle,
+                              oficio_numero=numero, fecha_envio=fecha)
+
+    def preparar(e):
+        medida = medida_nueva(e)
+        medida.full_clean(exclude=["expediente"])
+        return medida.oficio_numero, _oficio_extra(medida, medida.oficio_numero)
+
+    def registrar(e, version):
+        medida = medida_nueva(e)
         medida.actuacion = version.adjunto.actuacion
+        medida.full_clean()
         medida.save()
-        _pasar_si_corresponde(expediente, Estado.MEDIDAS_CAUTELARES, usuario=usuario, fecha=fecha,
+        _pasar_si_corresponde(e, Estado.MEDIDAS_CAUTELARES, usuario=usuario, fecha=fecha,
                               actuacion=medida.actuacion,
-                              motivo=f"Retención de fondos: oficio {numero} a {medida.entidad_nombre}.")
-        llamador.estado = expediente.estado
-        return medida
+                              motivo=f"Retención de fondos: oficio {medida.oficio_numero} a {medida.entidad_nombre}.")
+        resultado.append(medida)
+
+    resultado = []
+    documento_generar(expediente=expediente, clave=ClaveDocumento.OFICIO_RETENCION, usuario=usuario,
+                      firmante=firmante, fecha=fecha, validar=validar, preparar=preparar, registrar=registrar)
+    return resultado[-1]
+
+
+def _medida_bloquear(medida: MedidaCautelar) -> tuple[ExpedientePage, MedidaCautelar]:
+    """The expediente, then the measure (always in that order: no deadlock), locked and fresh."""
+    expediente = expediente_bloquear(medida.expediente)
+    return expediente, MedidaCautelar.objects.select_for_update().get(pk=medida.pk)
+
+
+def _copiar(origen: MedidaCautelar, destino: MedidaCautelar) -> MedidaCautelar:
+    for campo in MedidaCautelar._meta.concrete_fields:
+        setattr(destino, campo.attname, getattr(origen, campo.attname))
+    return destino
 
 
 def medida_respuesta_registrar(*, medida: MedidaCautelar, fecha: date, monto_retenido: Decimal,
                                observaciones: str = "") -> MedidaCautelar:
-    if fecha < medida.fecha_envio:
-        raise ValidationError({"fecha_respuesta": (
-            f"La respuesta ({fecha:%d/%m/%Y}) no puede ser anterior al oficio ({medida.fecha_envio:%d/%m/%Y})."
-        )})
-    if medida.estado != EstadoMedida.ENVIADA:
-        raise ValidationError(f"El oficio {medida.oficio_numero} ya no espera respuesta ({medida.get_estado_display()}).")
-    medida.fecha_respuesta, medida.monto_retenido = fecha, monto_retenido
-    medida.observaciones = observaciones
-    medida.estado = EstadoMedida.RESPONDIDA
-    medida.full_clean()
-    medida.save()
-    return medida
+    fecha_no_futura(fecha, "de la respuesta", campo="fecha_respuesta")
+    with transaction.atomic():
+        _expediente, actual = _medida_bloquear(medida)
+        if actual.estado != EstadoMedida.ENVIADA:
+            raise ValidationError(
+                f"El oficio {actual.oficio_numero} ya no espera respuesta ({actual.get_estado_display()}).")
+        if fecha < actual.fecha_envio:
+            raise ValidationError({"fecha_respuesta": (
+                f"La respuesta ({fecha_formatear(fecha)}) no puede ser anterior al oficio "
+                f"({fecha_formatear(actual.fecha_envio)})."
+            )})
+        actual.fecha_respuesta, actual.monto_retenido = fecha, monto_retenido
+        actual.observaciones = observaciones
+        actual.estado = EstadoMedida.RESPONDIDA
+        actual.full_clean()
+        actual.save()
+        return _copiar(actual, medida)
 
 
 def medida_convertir_embargo(*, medida: MedidaCautelar, fecha: date, usuario, firmante=None) -> MedidaCautelar:
-    """Seize what was retained: the auto de embargo, the measure and the expediente's state."""
-    if medida.estado != EstadoMedida.RESPONDIDA or not medida.monto_retenido:
-        raise ValidationError(f"El oficio {medida.oficio_numero} no tiene fondos retenidos que embargar.")
-    with transaction.atomic():
-        expediente = expediente_bloquear(medida.expediente)
-        version = documento_generar(expediente=expediente, clave=ClaveDocumento.AUTO_EMBARGO,
-                                    usuario=usuario, firmante=firmante, fecha=fecha)
-        medida.estado, medida.fecha_embargo = EstadoMedida.EMBARGO, fecha
-        medida.save(update_fields=["estado", "fecha_embargo"])
-        _pasar_si_corresponde(expediente, Estado.EMBARGO, usuario=usuario, fecha=fecha,
+    """Seize what was retained: the auto de embargo, the measure and the expediente's state.
+    Not while a payment plan or a contest suspends enforcement, nor once the debt is paid."""
+
+    def validar(e):
+        actual = MedidaCautelar.objects.get(pk=medida.pk)
+        if actual.estado != EstadoMedida.RESPONDIDA or not actual.monto_retenido:
+            raise ValidationError(f"El oficio {actual.oficio_numero} no tiene fondos retenidos que embargar.")
+        if e.estado not in EJECUCION:
+            raise ValidationError(
+                f"El expediente {e.numero} está en «{e.get_estado_display()}»: no se embarga mientras la "
+                "ejecución está suspendida (convenio de pago, impugnación) ni después del pago."
+            )
+        if fecha < (actual.fecha_respuesta or actual.fecha_envio):
+            raise ValidationError({"fecha": (
+                f"El embargo ({fecha_formatear(fecha)}) no puede ser anterior a la respuesta de la entidad "
+                f"({fecha_formatear(actual.fecha_respuesta or actual.fecha_envio)})."
+            )})
+
+    def registrar(e, version):
+        _e, actual = _medida_bloquear(medida)
+        actual.estado, actual.fecha_embargo = EstadoMedida.EMBARGO, fecha
+        actual.save(update_fields=["estado", "fecha_embargo"])
+        _pasar_si_corresponde(e, Estado.EMBARGO, usuario=usuario, fecha=fecha,
                               actuacion=version.adjunto.actuacion,
-                              motivo=f"Embargo de USD {medida.monto_retenido} retenidos por {medida.entidad_nombre}.")
-        medida.expediente.estado = expediente.estado
-        return medida
+                              motivo=f"Embargo de USD {actual.monto_retenido} retenidos por {actual.entidad_nombre}.")
+        _copiar(actual, medida)
+
+    documento_generar(expediente=medida.expediente, clave=ClaveDocumento.AUTO_EMBARGO, usuario=usuario,
+                      firmante=firmante, fecha=fecha, validar=validar, registrar=registrar)
+    return medida
 
 
 def medidas_por_levantar(expediente: ExpedientePage) -> list[MedidaCautelar]:
@@ -100,29 +158,63 @@ def medidas_por_levantar(expediente: ExpedientePage) -> list[MedidaCautelar]:
 
 
 def medida_levantar(*, medida: MedidaCautelar, fecha: date, usuario, firmante=None) -> MedidaCautelar:
-    if medida.estado not in ABIERTAS:
-        raise ValidationError(f"El oficio {medida.oficio_numero} ya fue levantado.")
-    with transaction.atomic():
-        numero = f"{medida.oficio_numero}-L"
-        documento_generar(expediente=expediente_bloquear(medida.expediente), clave=ClaveDocumento.OFICIO_LEVANTAMIENTO,
-                          usuario=usuario, firmante=firmante, fecha=fecha, numero=numero,
-                          extra=_oficio_extra(medida, numero, referencia=medida.oficio_numero))
-        medida.estado, medida.fecha_levantamiento = EstadoMedida.LEVANTADA, fecha
-        medida.save(update_fields=["estado", "fecha_levantamiento"])
-        return medida
+    numero = f"{medida.oficio_numero}-L"
+
+    def validar(e):
+        actual = MedidaCautelar.objects.get(pk=medida.pk)
+        if actual.estado not in ABIERTAS:
+            raise ValidationError(f"El oficio {actual.oficio_numero} ya fue levantado.")
+        if fecha < actual.fecha_envio:
+            raise ValidationError({"fecha": (
+                f"El levantamiento ({fecha_formatear(fecha)}) no puede ser anterior al oficio "
+                f"({fecha_formatear(actual.fecha_envio)})."
+            )})
+
+    def registrar(e, version):
+        _e, actual = _medida_bloquear(medida)
+        actual.estado, actual.fecha_levantamiento = EstadoMedida.LEVANTADA, fecha
+        actual.save(update_fields=["estado", "fecha_levantamiento"])
+        _copiar(actual, medida)
+
+    documento_generar(expediente=medida.expediente, clave=ClaveDocumento.OFICIO_LEVANTAMIENTO, usuario=usuario,
+                      firmante=firmante, fecha=fecha, numero=numero, validar=validar, registrar=registrar,
+                      extra=_oficio_extra(medida, numero, referencia=medida.oficio_numero))
+    return medida
+
+
+# Refusals that say nothing about the expediente: the store or the antivirus is down. The run
+# stops there; running it again resumes, since an entity with an open letter is skipped.
+INTERRUPCIONES = ("antivirus_no_disponible", "almacen_no_disponible")
+
+
+class OficiosInterrumpidos(Exception):
+    def __init__(self, resultado: dict, numero: str, mensaje: str):
+        super().__init__(mensaje)
+        self.resultado, self.numero, self.mensaje = resultado, numero, mensaje
 
 
 def oficios_retencion_masivos(*, expedientes, entidades=(Entidad.SUPERINTENDENCIA_BANCOS, Entidad.SEPS),
                               usuario, fecha: date, firmante=None, progreso=None) -> dict:
     """Retention letters for a selection of expedientes (the unit's 2026 plan for 2009–2025).
-    Each expediente on its own: one that cannot take measures is reported, not fatal."""
-    resultado = {"oficios": [], "omitidos": []}
+    Idempotent and resumable: an entity that already has an open letter in the expediente is
+    skipped («existentes»), so a second run never duplicates a letter; an expediente that
+    cannot take measures is reported («omitidos»), not fatal; an outage of the store or the
+    antivirus raises OficiosInterrumpidos with what was done (each letter is all or nothing)."""
+    resultado = {"oficios": [], "omitidos": [], "existentes": []}
     expedientes = list(expedientes)
     for indice, expediente in enumerate(expedientes, start=1):
         for entidad in entidades:
+            if abierta := _medida_abierta(expediente, entidad):
+                resultado["existentes"].append((expediente.numero, abierta.oficio_numero))
+                continue
             try:
                 resultado["oficios"].append(medida_ordenar(expediente=expediente, entidad=entidad,
                                                            usuario=usuario, fecha=fecha, firmante=firmante))
+            except ArchivoRechazado as error:
+                if error.codigo in INTERRUPCIONES:
+                    raise OficiosInterrumpidos(resultado, expediente.numero, error.mensaje) from error
+                resultado["omitidos"].append((expediente.numero, error.mensaje))
+                break
             except ValidationError as error:
                 resultado["omitidos"].append((expediente.numero, " ".join(error.messages)))
                 break

@@ -10,6 +10,9 @@ from django.utils import timezone
 from expedientes.estados import SUSPENSIVOS, Estado, transicion_permitida, siguientes
 from expedientes.models import ExpedientePage, Transicion
 
+from .fechas import fecha_acto_validar
+from .precondiciones import precondiciones_verificar
+
 
 def expediente_bloquear(expediente: ExpedientePage) -> ExpedientePage:
     """The expediente's row, locked until the transaction ends and read fresh: every service
@@ -19,11 +22,15 @@ def expediente_bloquear(expediente: ExpedientePage) -> ExpedientePage:
 
 def expediente_transicion(*, expediente: ExpedientePage, hasta: str, usuario, motivo: str,
                           fecha: date | None = None, actuacion=None) -> Transicion:
+    """The one writer of `estado`: on the locked row, along the table of estados.py, after
+    the preconditions of the state entered (precondiciones.py), with who/when/why."""
     motivo = (motivo or "").strip()
     if not motivo:
         raise ValidationError({"motivo": "Indique el motivo del cambio de estado."})
+    fecha = fecha or timezone.localdate()
     with transaction.atomic():
         actual = expediente_bloquear(expediente)
+        fecha_acto_validar(expediente=actual, fecha=fecha, que="del cambio de estado")
         desde = actual.estado
         if not transicion_permitida(desde, hasta):
             posibles = ", ".join(str(e.label) for e in siguientes(desde)) or "ninguno (estado final)"
@@ -31,8 +38,9 @@ def expediente_transicion(*, expediente: ExpedientePage, hasta: str, usuario, mo
                 f"El expediente {actual.numero} está en «{Estado(desde).label}» y no puede pasar a "
                 f"«{Estado(hasta).label}». Estados posibles: {posibles}."
             )
+        precondiciones_verificar(actual, hasta, usuario=usuario, fecha=fecha)
         transicion = Transicion(
-            expediente=actual, desde=desde, hasta=hasta, fecha=fecha or timezone.localdate(),
+            expediente=actual, desde=desde, hasta=hasta, fecha=fecha,
             motivo=motivo, actuacion=actuacion, usuario=usuario,
         )
         transicion.full_clean()

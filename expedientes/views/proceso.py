@@ -4,6 +4,7 @@ Each action parses its form and calls one service; the rules live in the service
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -12,10 +13,11 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from expedientes import forms_proceso as f
 from expedientes import plazos
-from expedientes.models import ABIERTAS, ExpedientePage, MedidaCautelar
+from expedientes.custodia import ArchivoRechazado
+from expedientes.models import ABIERTAS, EnvioFormulario, ExpedientePage, MedidaCautelar
 from expedientes.selectors import actuaciones_de, expedientes_visibles
-from expedientes.services import cuenta, ilocalizables, medidas
-from expedientes.services.documentos import documento_generar
+from expedientes.services import correcciones, cuenta, ilocalizables, medidas
+from expedientes.services.documentos import documento_diferencias, documento_generar
 from expedientes.services.proceso import expediente_transicion
 from permisos import policies
 
@@ -51,6 +53,14 @@ ACCIONES = {
         expediente=e, usuario=u, **d), "Informe de insolvencia generado."),
     "documento": (f.DocumentoForm, lambda e, d, u: documento_generar(expediente=e, usuario=u, **d),
                   "Documento generado y guardado en custodia."),
+    "titulo": (f.TituloForm, lambda e, d, u: correcciones.titulo_corregir(
+        titulo=get_object_or_404(e.titulos, pk=d["titulo"]), capital=d["capital"], motivo=d["motivo"], usuario=u),
+               "Título corregido; la corrección quedó registrada."),
+    "corregir": (f.CorreccionForm, lambda e, d, u: correcciones.expediente_corregir(
+        expediente=e, usuario=u, motivo=d["motivo"], fecha_recepcion=d["fecha_recepcion"],
+        provincia=d["provincia"]), "Datos corregidos; la corrección quedó registrada."),
+    "asignar": (f.AsignacionForm, lambda e, d, u: correcciones.expediente_asignar(
+        expediente=e, abogado=d["abogado"], usuario=u, motivo=d["motivo"]), "Abogado impulsor asignado."),
     "convenio": (f.ConvenioForm, lambda e, d, u: cuenta.convenio_registrar(
         expediente=e, usuario=u, fecha=d["fecha"], dias_gracia=d["dias_gracia"], resolucion=d["resolucion"],
         cuotas=cuenta.cuotas_iguales(total=cuenta.cuenta_liquidar(e, d["fecha"]).saldo,
@@ -72,7 +82,12 @@ MENU = [
     ("publicacion", "Publicación por la prensa", "Registrar publicación"),
     ("citacion_prensa", "Citación por la prensa", "Registrar citación"),
     ("insolvencia", "Informe de insolvencia", "Generar informe"),
+    ("asignar", "Abogado impulsor", "Asignar"),
+    ("titulo", "Corrección del título de crédito", "Corregir título"),
+    ("corregir", "Corrección de datos (fecha de recepción, provincia)", "Corregir"),
 ]
+# Corrections are the jefe's (services/correcciones.py decides; the menu only hides them).
+CORRECCIONES = ("titulo", "corregir")
 
 
 def _formulario(accion, expediente, data=None):
@@ -80,7 +95,23 @@ def _formulario(accion, expediente, data=None):
     prefijo = accion
     if clase is f.TransicionForm:
         return clase(data, prefix=prefijo, estado=expediente.estado)
+    if clase is f.TituloForm:
+        return clase(data, prefix=prefijo, titulos=expediente.titulos.all())
     return clase(data, prefix=prefijo)
+
+
+def _envio_registrar(request, expediente, accion) -> str | None:
+    """Claim the form's token (committed at once); None when it was sent before."""
+    token = request.POST.get(f"{accion}-envio", "")
+    if not token:
+        return ""  # a client that sends no token gets the services' own rules only
+    clave = f"{token}:{accion}:{request.POST.get('medida_id', '')}"[:120]
+    try:
+        with transaction.atomic():
+            EnvioFormulario.objects.create(clave=clave, expediente=expediente, accion=accion, usuario=request.user)
+    except IntegrityError:
+        return None
+    return clave
 
 
 class ProcesoView(WagtailAdminTemplateMixin, TemplateView):
@@ -124,7 +155,11 @@ class ProcesoView(WagtailAdminTemplateMixin, TemplateView):
             publicaciones=e.publicaciones.all(), efecto_prensa=ilocalizables.citacion_prensa_efecto(e),
             otros=expedientes_visibles(self.request.user).filter(coactivado=e.coactivado).exclude(pk=e.pk),
             puede_gestionar=self.puede_gestionar, formularios=formularios,
-            acciones_menu=[(a, titulo, boton, formularios[a]) for a, titulo, boton in MENU], **kwargs,
+            acciones_menu=[(a, titulo, boton, formularios[a]) for a, titulo, boton in MENU
+                           if a not in CORRECCIONES or self.request.user.has_perm("expedientes.corregir_expediente")],
+            correcciones=e.correcciones.select_related("usuario"),
+            emitidos=[(d, documento_diferencias(d)) for d in e.documentos_emitidos.select_related("version")],
+            **kwargs,
         )
 
     def post(self, request, *args, **kwargs):
@@ -134,12 +169,18 @@ class ProcesoView(WagtailAdminTemplateMixin, TemplateView):
         formulario = _formulario(accion, self.expediente, request.POST)
         if formulario.is_valid():
             datos = dict(formulario.cleaned_data)
+            datos.pop("envio", None)
             if "medida_id" in request.POST:
                 datos["medida_id"] = request.POST["medida_id"]
+            envio = _envio_registrar(request, self.expediente, accion)
+            if envio is None:
+                messages.warning(request, "Este formulario ya se había enviado: la acción se registró una sola vez.")
+                return redirect("expedientes_proceso", self.expediente.pk)
             try:
                 ACCIONES[accion][1](self.expediente, datos, request.user)
-            except ValidationError as error:
-                for mensaje in error.messages:
+            except (ValidationError, ArchivoRechazado) as error:
+                EnvioFormulario.objects.filter(clave=envio).delete()  # corrected, it may be sent again
+                for mensaje in getattr(error, "messages", None) or [error.mensaje]:
                     formulario.add_error(None, mensaje)
             else:
                 messages.success(request, ACCIONES[accion][2])

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from expedientes.estados import EJECUCION, Estado
 from expedientes.models import Entidad, ExpedientePage
-from expedientes.services.medidas import oficios_retencion_masivos
+from expedientes.services.medidas import OficiosInterrumpidos, oficios_retencion_masivos
 
 
 class Command(BaseCommand):
@@ -48,11 +48,24 @@ class Command(BaseCommand):
             sys.stdout.write(f"\r  {hecho}/{total} expedientes (~{restante:.0f} s restantes)   ")
             sys.stdout.flush()
 
-        resultado = oficios_retencion_masivos(expedientes=seleccion, entidades=elegidas, usuario=registra,
-                                              firmante=firma, fecha=timezone.localdate(), progreso=progreso)
+        try:
+            resultado = oficios_retencion_masivos(expedientes=seleccion, entidades=elegidas, usuario=registra,
+                                                  firmante=firma, fecha=timezone.localdate(), progreso=progreso)
+        except OficiosInterrumpidos as corte:
+            self.stdout.write("")
+            self._resumen(corte.resultado, inicio)
+            raise CommandError(
+                f"Se detuvo en el expediente {corte.numero}: {corte.mensaje} De ese expediente no quedó "
+                "nada a medias. Cuando el servicio vuelva, ejecute de nuevo el mismo comando: continúa "
+                "donde quedó y omite los oficios ya emitidos."
+            ) from None
         self.stdout.write("")
+        self._resumen(resultado, inicio)
+
+    def _resumen(self, resultado, inicio):
         for numero, motivo in resultado["omitidos"]:
             self.stdout.write(f"  omitido {numero}: {motivo}")
         self.stdout.write(self.style.SUCCESS(
             f"{len(resultado['oficios'])} oficios generados en {time.monotonic() - inicio:.1f} s; "
+            f"{len(resultado['existentes'])} ya emitidos antes (omitidos); "
             f"{len(resultado['omitidos'])} expedientes omitidos."))
