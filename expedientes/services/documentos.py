@@ -55,6 +55,22 @@ def plantillas_asegurar() -> list[PlantillaDocumento]:
     return creadas
 
 
+# Issued once per expediente: a second one is a double submit or a mistake (correct the
+# first by generating a new version of its actuación).
+UNA_VEZ = (ClaveDocumento.AUTO_PAGO,)
+
+
+def _emitido_una_vez(clave: str, validar):
+    def comprobar(e):
+        previo = DocumentoEmitido.objects.filter(expediente=e, clave=clave).first()
+        if previo:
+            raise ValidationError(f"El documento «{ClaveDocumento(clave).label}» ya se emitió en el expediente "
+                                  f"{e.numero} el {fecha_formatear(previo.fecha)}: se emite una sola vez.")
+        if validar:
+            validar(e)
+    return comprobar
+
+
 class _Desactualizado(Exception):
     """The record changed between rendering and locking: what was printed is not what holds."""
 
@@ -97,6 +113,8 @@ def documento_generar(*, expediente, clave: str, usuario, firmante=None, fecha: 
     plantilla = PlantillaDocumento.objects.get(clave=clave)
     fecha = fecha or timezone.localdate()
     firmante = firmante or usuario
+    if clave in UNA_VEZ and actuacion is None:
+        validar = _emitido_una_vez(clave, validar)
     fecha_acto_validar(expediente=expediente, fecha=fecha, que="del documento")
     revision = plantilla.latest_revision
     origen = {
@@ -111,6 +129,7 @@ def documento_generar(*, expediente, clave: str, usuario, firmante=None, fecha: 
         return numero_doc, contexto_documento(expediente=e, fecha=fecha, firmante=firmante, extra=extra_doc)
 
     for _intento in range(INTENTOS):
+        expediente.refresh_from_db(fields=expediente.campos_propios)  # the caller's copy may be stale
         if validar:
             validar(expediente)
         numero_doc, contexto = contexto_de(expediente)
@@ -139,7 +158,7 @@ def documento_generar(*, expediente, clave: str, usuario, firmante=None, fecha: 
         try:
             return custodiar(flujo=io.BytesIO(pdf), nombre=nombre, registrar=registrar_en_custodia)
         except _Desactualizado:
-            expediente.refresh_from_db()
+            continue
     raise ValidationError("El expediente cambió mientras se generaba el documento (otra persona registró "
                           "algo al mismo tiempo). No se guardó nada: intente de nuevo.")
 
