@@ -16,11 +16,11 @@ def _persona(usuario) -> dict:
 
 
 def contexto_documento(*, expediente, fecha: date, firmante, extra: dict | None = None) -> dict:
-    from expedientes.services.cuenta import cuenta_liquidar
+    from expedientes.services.cuenta import cuenta_liquidar_o_rechazar
 
     coactivado = expediente.coactivado
     domicilio = coactivado.domicilios.filter(desactualizado=False).first()
-    cuenta = cuenta_liquidar(expediente, fecha)
+    cuenta = cuenta_liquidar_o_rechazar(expediente, fecha, para="No se puede generar el documento")
     return {
         "juzgado": {
             "nombre": settings.JUZGADO["NOMBRE"], "entidad": settings.JUZGADO["ENTIDAD"],

@@ -12,6 +12,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from expedientes import forms_proceso as f
 from expedientes import plazos
+from expedientes.liquidacion import LiquidacionError
 from expedientes.models import ABIERTAS, ExpedientePage, MedidaCautelar
 from expedientes.selectors import actuaciones_de, expedientes_visibles
 from expedientes.services import cuenta, ilocalizables, medidas
@@ -112,15 +113,21 @@ class ProcesoView(WagtailAdminTemplateMixin, TemplateView):
         hoy = timezone.localdate()
         formularios = {accion: _formulario(accion, e) for accion in ACCIONES}
         formularios.update(kwargs.pop("formularios", {}))
+        try:  # a ledger that cannot be liquidated says why; the rest of the screen still shows
+            estado_cuenta, cuenta_error = cuenta.cuenta_liquidar(e, hoy), ""
+        except LiquidacionError as error:
+            estado_cuenta, cuenta_error = None, str(error)
+        pagos = e.pagos.select_related("registrado_por")
         return super().get_context_data(
-            expediente=e, hoy=hoy, cuenta=cuenta.cuenta_liquidar(e, hoy),
+            expediente=e, hoy=hoy, cuenta=estado_cuenta, cuenta_error=cuenta_error,
             vencimientos=plazos.vencimientos_de(e),
             medidas=e.medidas.all(), abiertas=e.medidas.filter(estado__in=ABIERTAS).count(),
             por_levantar=medidas.medidas_por_levantar(e),
             transiciones=e.transiciones.select_related("usuario", "actuacion"),
             actuaciones=actuaciones_de(e), titulos=e.titulos.all(), costas=e.costas.all(),
-            pagos=e.pagos.select_related("registrado_por"),
-            convenios=e.convenios.prefetch_related("cuotas"), busquedas=e.busquedas.all(),
+            pagos=pagos,
+            convenios=e.convenios.prefetch_related("cuotas"),
+            busquedas=e.busquedas.all(),
             publicaciones=e.publicaciones.all(), efecto_prensa=ilocalizables.citacion_prensa_efecto(e),
             otros=expedientes_visibles(self.request.user).filter(coactivado=e.coactivado).exclude(pk=e.pk),
             puede_gestionar=self.puede_gestionar, formularios=formularios,
