@@ -2,7 +2,8 @@
 recomputed by expedientes.liquidacion, inside a transaction holding the expediente's row:
 a payment that would exceed the balance at its date (or make a later one exceed it) is
 refused and nothing is saved. A proceeding that ended (pagado, archivado, baja) takes no
-payment or costa: nothing reopens it behind its own rules."""
+payment or costa: nothing reopens it behind its own rules. Which payments count toward a
+payment plan, and where its instalments stand, is decided by expedientes/convenios.py."""
 
 from datetime import date
 from decimal import Decimal
@@ -12,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from expedientes import convenios
 from expedientes.calendario import fecha_formatear
 from expedientes.estados import FINALES, Estado, transicion_permitida
 from expedientes.liquidacion import Abono, Cargo, EstadoCuenta, LiquidacionError, Obligacion, Tasa, liquidar
@@ -180,37 +182,42 @@ def convenio_registrar(*, expediente, fecha, cuotas: list[tuple[date, Decimal]],
         return convenio
 
 
+def convenio_situacion(convenio: ConvenioPago, fecha: date, *, pagos=None) -> convenios.SituacionConvenio:
+    """Where the plan and its instalments stand at `fecha` (the rule: expedientes/convenios.py).
+    Reads `convenio.cuotas.all()` and the expediente's payments (prefetch-friendly)."""
+    if pagos is None:
+        pagos = convenio.expediente.pagos.all()
+    return convenios.convenio_situacion(convenio=convenio, cuotas=convenio.cuotas.all(), pagos=pagos, fecha=fecha)
+
+
 def convenio_revisar(*, convenio: ConvenioPago, fecha: date, usuario=None) -> str:
-    """Default detection: an instalment unpaid after its due date plus the days of grace
-    ends the plan and resumes enforcement. Returns the plan's state."""
+    """Default detection: an instalment the payments did not cover by its due date plus the
+    days of grace ends the plan and resumes enforcement, however late the review runs and
+    whatever was paid since. Returns the plan's state."""
     if convenio.estado != EstadoConvenio.VIGENTE:
         return convenio.estado
     with transaction.atomic():
         expediente = expediente_bloquear(convenio.expediente)
-        pagado = sum((p.monto for p in expediente.pagos.filter(fecha__gte=convenio.fecha, fecha__lte=fecha)),
-                     Decimal("0.00"))
-        exigido = Decimal("0.00")
-        vencida = None
-        for cuota in convenio.cuotas.order_by("numero"):
-            if (fecha - cuota.vence).days > convenio.dias_gracia:
-                exigido += cuota.monto
-                if pagado < exigido and vencida is None:
-                    vencida = cuota
-        if vencida is not None:
+        situacion = convenio_situacion(convenio, fecha, pagos=expediente.pagos.all())
+        if (vencida := situacion.incumplida) is not None:
             convenio.estado = EstadoConvenio.INCUMPLIDO
             convenio.save(update_fields=["estado"])
             if expediente.estado == Estado.CONVENIO_PAGO:
+                plazo = (f" (días de gracia hasta el {fecha_formatear(vencida.limite)})"
+                         if convenio.dias_gracia else "")
+                pagado = (f": hasta ese día se pagaron USD {vencida.pagado_en_plazo} de ella"
+                          if vencida.pagado_en_plazo else " sin pagar")
                 expediente_reanudar(
                     expediente=expediente, usuario=usuario, fecha=fecha,
                     motivo=(f"Incumplimiento del convenio: cuota {vencida.numero} de USD {vencida.monto} "
-                            f"vencida el {fecha_formatear(vencida.vence)} sin pagar."),
+                            f"vencida el {fecha_formatear(vencida.vence)}{plazo}{pagado}."),
                 )
-        elif pagado >= convenio.monto_total or expediente.estado == Estado.PAGADO:
+        elif situacion.cumplido or expediente.estado == Estado.PAGADO:
             convenio.estado = EstadoConvenio.CUMPLIDO
             convenio.save(update_fields=["estado"])
             # Interest keeps running during the plan (LIQUIDACION): a plan kept to the letter
             # may leave that interest unpaid; enforcement resumes for it, saying so.
-            restante = cuenta_liquidar(expediente, fecha).saldo
+            restante = cuenta_liquidar_o_rechazar(expediente, fecha, para="No se puede cerrar el convenio").saldo
             if expediente.estado == Estado.CONVENIO_PAGO and restante > 0:
                 expediente_reanudar(
                     expediente=expediente, usuario=usuario, fecha=fecha,

@@ -126,7 +126,8 @@ class ProcesoView(WagtailAdminTemplateMixin, TemplateView):
             transiciones=e.transiciones.select_related("usuario", "actuacion"),
             actuaciones=actuaciones_de(e), titulos=e.titulos.all(), costas=e.costas.all(),
             pagos=pagos,
-            convenios=e.convenios.prefetch_related("cuotas"),
+            convenios=[(c, cuenta.convenio_situacion(c, hoy, pagos=pagos))
+                       for c in e.convenios.prefetch_related("cuotas")],
             busquedas=e.busquedas.all(),
             publicaciones=e.publicaciones.all(), efecto_prensa=ilocalizables.citacion_prensa_efecto(e),
             otros=expedientes_visibles(self.request.user).filter(coactivado=e.coactivado).exclude(pk=e.pk),
