@@ -6,13 +6,18 @@ the same code answers the ledger screen, the reports and the property tests.
 Rules (settings.LIQUIDACION, to be confirmed by Asesoría Jurídica before go-live):
 - interest: simple, on the pending capital, for each day after the título becomes due up to
   and including the date asked, at the annual rate in force that day, over BASE_DIAS days;
-  rounded to the cent (half up) each time the account changes;
+- rounding, the one rule (`centavos`): interest accrues exactly (fractions, never rounded
+  day by day or between events); only the cumulative interest accrued is rounded, half up to
+  the cent, where an amount is shown or a payment is imputed. Pending interest = rounded
+  cumulative accrued − interest already paid. So a costa, or a payment that only reaches
+  interest and costas, recorded on any day moves no cent of interest (capital alone accrues);
 - payments are imputed first to interest, then costas, then capital (by analogy with
   Código Tributario art. 47); a payment above the balance at its date is refused."""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
 
 from django.conf import settings
 
@@ -71,7 +76,7 @@ class EstadoCuenta:
     intereses: Decimal  # pending
     costas: Decimal  # pending
     capital_total: Decimal
-    intereses_total: Decimal  # accrued up to `fecha`
+    intereses_total: Decimal  # accrued up to `fecha`: the exact total, rounded once (`centavos`)
     costas_total: Decimal
     pagado_total: Decimal
     imputaciones: tuple[Imputacion, ...] = ()
@@ -86,8 +91,13 @@ class EstadoCuenta:
         return self.capital_total + self.intereses_total + self.costas_total
 
 
-def _centavos(valor: Decimal) -> Decimal:
-    return valor.quantize(CENTAVO, rounding=ROUND_HALF_UP)
+def centavos(valor: Fraction | Decimal) -> Decimal:
+    """The ledger's one rounding rule: to the cent, half up (away from zero)."""
+    exacto = Fraction(valor) * 100
+    entero, resto = divmod(abs(exacto.numerator), exacto.denominator)
+    if 2 * resto >= exacto.denominator:
+        entero += 1
+    return (Decimal(-entero if exacto < 0 else entero) / 100).quantize(CENTAVO)
 
 
 def _orden_imputacion() -> tuple[str, ...]:
@@ -110,41 +120,46 @@ def _tasa_en(tasas: list[Tasa], dia: date) -> Decimal | None:
 @dataclass
 class _Cuenta:
     tasas: list[Tasa]
-    base: Decimal
+    base: int
     capital: Decimal = CERO
-    intereses: Decimal = CERO
     costas: Decimal = CERO
     capital_total: Decimal = CERO
-    intereses_total: Decimal = CERO
     costas_total: Decimal = CERO
     pagado_total: Decimal = CERO
+    devengado: Fraction = Fraction(0)  # interest accrued, exact
+    intereses_pagados: Decimal = CERO
     dias_sin_tasa: int = 0
     imputaciones: list = field(default_factory=list)
 
+    @property
+    def intereses_total(self) -> Decimal:
+        return centavos(self.devengado)
+
+    @property
+    def intereses(self) -> Decimal:
+        return self.intereses_total - self.intereses_pagados
+
     def devengar(self, desde: date, hasta: date) -> None:
-        """Interest for each day in (desde, hasta], split where the rate changes."""
+        """Interest for each day in (desde, hasta], split where the rate changes; exact."""
         if hasta <= desde or self.capital <= 0:
             return
         cortes = {desde, hasta} | {
             t.vigente_desde - timedelta(days=1) for t in self.tasas if desde < t.vigente_desde <= hasta
         }
         puntos = sorted(cortes)
-        exacto = Decimal(0)
         for inicio, fin in zip(puntos, puntos[1:]):
             tasa = _tasa_en(self.tasas, fin)
             dias = (fin - inicio).days
             if tasa is None:
                 self.dias_sin_tasa += dias
                 continue
-            exacto += self.capital * tasa / 100 * dias / self.base
-        interes = _centavos(exacto)
-        self.intereses += interes
-        self.intereses_total += interes
+            self.devengado += Fraction(self.capital) * Fraction(tasa) / 100 * dias / self.base
 
     def abonar(self, abono: Abono, orden: tuple[str, ...]) -> None:
         if abono.monto <= 0:
             raise LiquidacionError(f"El pago {abono.referencia} debe ser mayor que cero.")
-        saldo = self.capital + self.intereses + self.costas
+        pendiente = {"intereses": self.intereses, "costas": self.costas, "capital": self.capital}
+        saldo = sum(pendiente.values())
         if abono.monto > saldo:
             raise LiquidacionError(
                 f"El pago {abono.referencia} de {abono.monto} supera el saldo de {saldo} "
@@ -153,10 +168,11 @@ class _Cuenta:
         restante = abono.monto
         partes = {}
         for componente in orden:
-            parte = min(restante, getattr(self, componente))
-            setattr(self, componente, getattr(self, componente) - parte)
-            partes[componente] = parte
-            restante -= parte
+            partes[componente] = min(restante, pendiente[componente])
+            restante -= partes[componente]
+        self.intereses_pagados += partes["intereses"]
+        self.costas -= partes["costas"]
+        self.capital -= partes["capital"]
         self.pagado_total += abono.monto
         self.imputaciones.append(Imputacion(abono=abono, **partes))
 
@@ -166,7 +182,7 @@ def liquidar(*, obligaciones, cargos=(), abonos=(), tasas=(), hasta: date) -> Es
     obligations and costs come before payments."""
     cuenta = _Cuenta(
         tasas=sorted(tasas, key=lambda t: t.vigente_desde),
-        base=Decimal(settings.LIQUIDACION["BASE_DIAS"]),
+        base=int(settings.LIQUIDACION["BASE_DIAS"]),
     )
     orden = _orden_imputacion()
     eventos = sorted(

@@ -1,16 +1,20 @@
 """The deadlines an expediente is waiting on, each with how it was counted: the unit's
 citation service level, the three days to pay after the citation, the entities' answers to
 retention letters, the instalments of a current payment plan, and when a citation by press
-takes effect. Reads only; the screens and the dashboard ask here."""
+takes effect. Reads only; the screens and the dashboard ask here. Which instalment a plan
+is waiting on comes from the plan rule (expedientes/convenios.py), never from a copy of it."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.utils import timezone
 
 from expedientes import calendario
+from expedientes.convenios import EstadoCuota
 from expedientes.estados import Estado
 from expedientes.models import EstadoConvenio, EstadoMedida
+from expedientes.services.cuenta import convenio_situacion
 
 DIAS_PAGO_TRAS_CITACION = 3  # COA arts. 279–280: pay or offer assets within three days
 DIAS_RESPUESTA_OFICIO = 3  # the term the retention letter gives the entity
@@ -32,9 +36,20 @@ def _fecha_de_citacion(expediente):
     return transicion.fecha if transicion else None
 
 
+def _explicar_cuota(cuota) -> str:
+    texto = f"Cuota {cuota.numero} de USD {cuota.monto} vence el {cuota.vence:%d/%m/%Y}"
+    if cuota.limite != cuota.vence:
+        texto += f" ({(cuota.limite - cuota.vence).days} días de gracia, hasta el {cuota.limite:%d/%m/%Y})"
+    if cuota.pagado:
+        texto += f"; pagados USD {cuota.pagado}"
+    if cuota.estado == EstadoCuota.INCUMPLIDA:
+        texto += f"; incumplida: no se cubrió hasta el {cuota.limite:%d/%m/%Y}"
+    return texto
+
+
 def vencimientos_de(expediente) -> list[Vencimiento]:
     """What this expediente is waiting for, soonest first. Uses prefetched relations
-    (transiciones, medidas, convenios__cuotas, publicaciones) when present."""
+    (transiciones, medidas, convenios__cuotas, pagos, publicaciones) when present."""
     from expedientes.services.ilocalizables import citacion_prensa_efecto
 
     resultado = []
@@ -54,17 +69,10 @@ def vencimientos_de(expediente) -> list[Vencimiento]:
     if estado == Estado.CONVENIO_PAGO:
         for convenio in expediente.convenios.all():
             if convenio.estado == EstadoConvenio.VIGENTE:
-                pagado = sum(p.monto for p in expediente.pagos.all() if p.fecha >= convenio.fecha)
-                acumulado = 0
-                for cuota in convenio.cuotas.all():
-                    acumulado += cuota.monto
-                    if acumulado > pagado:
-                        resultado.append(Vencimiento(
-                            expediente, f"Cuota {cuota.numero} del convenio", cuota.vence,
-                            f"Cuota {cuota.numero} de USD {cuota.monto} vence el {cuota.vence:%d/%m/%Y}"
-                            + (f" ({convenio.dias_gracia} días de gracia)" if convenio.dias_gracia else ""),
-                        ))
-                        break
+                situacion = convenio_situacion(convenio, timezone.localdate(), pagos=expediente.pagos.all())
+                if cuota := situacion.proxima:
+                    resultado.append(Vencimiento(
+                        expediente, f"Cuota {cuota.numero} del convenio", cuota.vence, _explicar_cuota(cuota)))
     if estado == Estado.ILOCALIZABLE and (efecto := citacion_prensa_efecto(expediente)):
         resultado.append(Vencimiento(expediente, "Citación por la prensa surte efecto", efecto.vence,
                                      efecto.explicacion))

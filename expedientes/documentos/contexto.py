@@ -16,10 +16,11 @@ def _persona(usuario) -> dict:
 
 
 def cuenta_para_documento(expediente, fecha: date) -> dict:
-    """The ledger figures a document prints (and DocumentoEmitido keeps)."""
-    from expedientes.services.cuenta import cuenta_liquidar
+    """The ledger figures a document prints (and DocumentoEmitido keeps); a ledger that cannot
+    be liquidated is a ValidationError with its reason."""
+    from expedientes.services.cuenta import cuenta_liquidar_o_rechazar
 
-    cuenta = cuenta_liquidar(expediente, fecha)
+    cuenta = cuenta_liquidar_o_rechazar(expediente, fecha, para="No se puede generar el documento")
     return {"capital": cuenta.capital, "intereses": cuenta.intereses, "costas": cuenta.costas,
             "pagado": cuenta.pagado_total, "saldo": cuenta.saldo}
 

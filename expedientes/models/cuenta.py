@@ -126,6 +126,9 @@ class ConvenioPago(models.Model):
                               default=EstadoConvenio.VIGENTE)
     actuacion = models.ForeignKey("expedientes.ActuacionPage", null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")
+    # When it was recorded: a payment of the plan's own day recorded before it is in its total,
+    # one recorded after it counts toward it (expedientes/convenios.py). Empty for older plans.
+    registrado_en = models.DateTimeField(_("registrado en"), auto_now_add=True, null=True)
 
     class Meta:
         verbose_name = _("convenio de pago")

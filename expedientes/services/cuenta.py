@@ -1,19 +1,22 @@
 """Writes to the ledger of an expediente. Every write is checked against the whole account
 recomputed by expedientes.liquidacion, inside a transaction holding the expediente's row:
 a payment that would exceed the balance at its date (or make a later one exceed it) is
-refused and nothing is saved."""
+refused and nothing is saved. A proceeding that ended (pagado, archivado, baja) takes no
+payment or costa: nothing reopens it behind its own rules. Which payments count toward a
+payment plan, and where its instalments stand, is decided by expedientes/convenios.py."""
 
 from datetime import date
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from expedientes import convenios
 from expedientes.calendario import fecha_formatear
-from expedientes.estados import Estado, transicion_permitida
-from expedientes.liquidacion import Abono, Cargo, LiquidacionError, Obligacion, Tasa, liquidar
+from expedientes.estados import FINALES, Estado, transicion_permitida
+from expedientes.liquidacion import Abono, Cargo, EstadoCuenta, LiquidacionError, Obligacion, Tasa, liquidar
 from expedientes.models import (
     ConvenioPago, Costa, Cuota, EstadoConvenio, ExpedientePage, Pago, TasaInteres, TituloCredito,
 )
@@ -34,6 +37,26 @@ def cuenta_liquidar(expediente: ExpedientePage, hasta: date | None = None, *, pa
     )
 
 
+def cuenta_liquidar_o_rechazar(expediente: ExpedientePage, hasta: date, *, para: str) -> EstadoCuenta:
+    """The account at `hasta`; one that cannot be liquidated (a payment above the balance once
+    the rates were edited, a misconfigured imputation order) becomes a refusal with its reason.
+    `para` opens the message: «No se puede generar el documento»."""
+    try:
+        return cuenta_liquidar(expediente, hasta)
+    except LiquidacionError as error:
+        raise ValidationError(
+            f"{para}: la cuenta del expediente {expediente.numero} no se puede liquidar al "
+            f"{fecha_formatear(hasta)}. {error} Revise la tabla de tasas y los pagos registrados."
+        ) from None
+
+
+def _estado_final(expediente) -> str | None:
+    """«El expediente … está en «Pagado», un estado final» when it is in one."""
+    if expediente.estado in FINALES:
+        return f"El expediente {expediente.numero} está en «{Estado(expediente.estado).label}», un estado final"
+    return None
+
+
 def titulo_registrar(*, expediente, numero, fecha_emision, resolucion, capital, exigible_desde=None):
     titulo = TituloCredito(
         expediente=expediente, numero=numero, fecha_emision=fecha_emision, resolucion=resolucion,
@@ -45,12 +68,20 @@ def titulo_registrar(*, expediente, numero, fecha_emision, resolucion, capital, 
 
 
 def costa_registrar(*, expediente, fecha, concepto, monto, usuario, actuacion=None) -> Costa:
+    """A cost of the proceeding. None once it ended: a costa does not reopen it."""
     fecha_acto_validar(expediente=expediente, fecha=fecha, que="de la costa")
-    costa = Costa(expediente=expediente, fecha=fecha, concepto=concepto, monto=monto,
-                  actuacion=actuacion, registrada_por=usuario)
-    costa.full_clean()
-    costa.save()
-    return costa
+    with transaction.atomic():
+        expediente = expediente_bloquear(expediente)
+        if final := _estado_final(expediente):
+            raise ValidationError(
+                f"{final}: no se registran costas después del pago o del cierre, y registrar una costa "
+                "no reabre el proceso."
+            )
+        costa = Costa(expediente=expediente, fecha=fecha, concepto=concepto, monto=monto,
+                      actuacion=actuacion, registrada_por=usuario)
+        costa.full_clean()
+        costa.save()
+        return costa
 
 
 def tasa_registrar(*, vigente_desde, tasa_anual, fuente, usuario=None) -> TasaInteres:
@@ -61,12 +92,30 @@ def tasa_registrar(*, vigente_desde, tasa_anual, fuente, usuario=None) -> TasaIn
     return tasa
 
 
+def _recibo_repetido(recibo) -> ValidationError | None:
+    """A receipt is recorded once, in whichever expediente."""
+    anterior = Pago.objects.select_related("expediente").filter(recibo=recibo).first()
+    if anterior is None:
+        return None
+    return ValidationError({"recibo": (
+        f"El comprobante {recibo} ya está registrado (pago de USD {anterior.monto} del "
+        f"{fecha_formatear(anterior.fecha)} en el expediente {anterior.expediente.numero}): un comprobante se "
+        "registra una sola vez."
+    )})
+
+
 def pago_registrar(*, expediente, fecha, monto: Decimal, origen, recibo, usuario, actuacion=None) -> Pago:
-    """Record a payment; when it settles the whole debt the expediente becomes «pagado»."""
+    """Record a payment; when it settles the whole debt the expediente becomes «pagado». Two
+    clerks recording the same receipt at once: the expediente's lock (same expediente) or the
+    unique receipt (another one) lets one through and refuses the other with a message."""
     fecha_acto_validar(expediente=expediente, fecha=fecha, que="del pago")
     llamador = expediente
     with transaction.atomic():
         expediente = expediente_bloquear(expediente)
+        if final := _estado_final(expediente):
+            raise ValidationError(f"{final}: no admite pagos.")
+        if recibo and (repetido := _recibo_repetido(recibo)):
+            raise repetido
         pago = Pago(expediente=expediente, fecha=fecha, monto=monto, origen=origen, recibo=recibo,
                     actuacion=actuacion, registrado_por=usuario)
         pago.full_clean()
@@ -75,7 +124,13 @@ def pago_registrar(*, expediente, fecha, monto: Decimal, origen, recibo, usuario
                             pagos_extra=[Abono(fecha, monto, recibo)])
         except LiquidacionError as error:
             raise ValidationError({"monto": str(error)}) from None
-        pago.save()
+        try:
+            with transaction.atomic():  # a savepoint: the race with another expediente's receipt
+                pago.save()
+        except IntegrityError:
+            if repetido := _recibo_repetido(recibo):
+                raise repetido from None
+            raise
         if cuenta_liquidar(expediente, fecha).saldo == 0 and transicion_permitida(expediente.estado, Estado.PAGADO):
             expediente_transicion(expediente=expediente, hasta=Estado.PAGADO, usuario=usuario,
                                   fecha=fecha, actuacion=actuacion,
@@ -94,7 +149,13 @@ def convenio_registrar(*, expediente, fecha, cuotas: list[tuple[date, Decimal]],
     llamador = expediente
     with transaction.atomic():
         expediente = expediente_bloquear(expediente)
-        saldo = cuenta_liquidar(expediente, fecha).saldo
+        if not transicion_permitida(expediente.estado, Estado.CONVENIO_PAGO):
+            admiten = ", ".join(str(e.label) for e in Estado if transicion_permitida(e, Estado.CONVENIO_PAGO))
+            raise ValidationError(
+                f"El expediente {expediente.numero} está en «{Estado(expediente.estado).label}»: no admite un "
+                f"convenio de pago. Se admite en: {admiten}."
+            )
+        saldo = cuenta_liquidar_o_rechazar(expediente, fecha, para="No se puede registrar el convenio").saldo
         total = sum((monto for _, monto in cuotas), Decimal("0.00"))
         if total != saldo:
             raise ValidationError({"cuotas": (
@@ -121,37 +182,42 @@ def convenio_registrar(*, expediente, fecha, cuotas: list[tuple[date, Decimal]],
         return convenio
 
 
+def convenio_situacion(convenio: ConvenioPago, fecha: date, *, pagos=None) -> convenios.SituacionConvenio:
+    """Where the plan and its instalments stand at `fecha` (the rule: expedientes/convenios.py).
+    Reads `convenio.cuotas.all()` and the expediente's payments (prefetch-friendly)."""
+    if pagos is None:
+        pagos = convenio.expediente.pagos.all()
+    return convenios.convenio_situacion(convenio=convenio, cuotas=convenio.cuotas.all(), pagos=pagos, fecha=fecha)
+
+
 def convenio_revisar(*, convenio: ConvenioPago, fecha: date, usuario=None) -> str:
-    """Default detection: an instalment unpaid after its due date plus the days of grace
-    ends the plan and resumes enforcement. Returns the plan's state."""
+    """Default detection: an instalment the payments did not cover by its due date plus the
+    days of grace ends the plan and resumes enforcement, however late the review runs and
+    whatever was paid since. Returns the plan's state."""
     if convenio.estado != EstadoConvenio.VIGENTE:
         return convenio.estado
     with transaction.atomic():
         expediente = expediente_bloquear(convenio.expediente)
-        pagado = sum((p.monto for p in expediente.pagos.filter(fecha__gte=convenio.fecha, fecha__lte=fecha)),
-                     Decimal("0.00"))
-        exigido = Decimal("0.00")
-        vencida = None
-        for cuota in convenio.cuotas.order_by("numero"):
-            if (fecha - cuota.vence).days > convenio.dias_gracia:
-                exigido += cuota.monto
-                if pagado < exigido and vencida is None:
-                    vencida = cuota
-        if vencida is not None:
+        situacion = convenio_situacion(convenio, fecha, pagos=expediente.pagos.all())
+        if (vencida := situacion.incumplida) is not None:
             convenio.estado = EstadoConvenio.INCUMPLIDO
             convenio.save(update_fields=["estado"])
             if expediente.estado == Estado.CONVENIO_PAGO:
+                plazo = (f" (días de gracia hasta el {fecha_formatear(vencida.limite)})"
+                         if convenio.dias_gracia else "")
+                pagado = (f": hasta ese día se pagaron USD {vencida.pagado_en_plazo} de ella"
+                          if vencida.pagado_en_plazo else " sin pagar")
                 expediente_reanudar(
                     expediente=expediente, usuario=usuario, fecha=fecha,
                     motivo=(f"Incumplimiento del convenio: cuota {vencida.numero} de USD {vencida.monto} "
-                            f"vencida el {fecha_formatear(vencida.vence)} sin pagar."),
+                            f"vencida el {fecha_formatear(vencida.vence)}{plazo}{pagado}."),
                 )
-        elif pagado >= convenio.monto_total or expediente.estado == Estado.PAGADO:
+        elif situacion.cumplido or expediente.estado == Estado.PAGADO:
             convenio.estado = EstadoConvenio.CUMPLIDO
             convenio.save(update_fields=["estado"])
             # Interest keeps running during the plan (LIQUIDACION): a plan kept to the letter
             # may leave that interest unpaid; enforcement resumes for it, saying so.
-            restante = cuenta_liquidar(expediente, fecha).saldo
+            restante = cuenta_liquidar_o_rechazar(expediente, fecha, para="No se puede cerrar el convenio").saldo
             if expediente.estado == Estado.CONVENIO_PAGO and restante > 0:
                 expediente_reanudar(
                     expediente=expediente, usuario=usuario, fecha=fecha,

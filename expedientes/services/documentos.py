@@ -169,8 +169,11 @@ def documento_diferencias(emitido: DocumentoEmitido) -> list[str]:
     from expedientes.documentos.contexto import cuenta_para_documento
 
     impreso = emitido.cifras
-    ahora = _cifras({"cuenta": cuenta_para_documento(emitido.expediente, emitido.fecha),
-                     "plazos": plazos_del_documento(emitido.clave, emitido.fecha)})
+    try:
+        cuenta = cuenta_para_documento(emitido.expediente, emitido.fecha)
+    except ValidationError as error:
+        return [f"no se puede recalcular la cuenta: {' '.join(error.messages)}"]
+    ahora = _cifras({"cuenta": cuenta, "plazos": plazos_del_documento(emitido.clave, emitido.fecha)})
     diferencias = []
     for concepto, valor in impreso.get("cuenta", {}).items():
         if ahora["cuenta"].get(concepto) != valor:

@@ -14,6 +14,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from expedientes import forms_proceso as f
 from expedientes import plazos
 from expedientes.custodia import ArchivoRechazado
+from expedientes.liquidacion import LiquidacionError
 from expedientes.models import ABIERTAS, EnvioFormulario, ExpedientePage, MedidaCautelar
 from expedientes.selectors import actuaciones_de, expedientes_visibles
 from expedientes.services import correcciones, cuenta, ilocalizables, medidas
@@ -63,7 +64,7 @@ ACCIONES = {
         expediente=e, abogado=d["abogado"], usuario=u, motivo=d["motivo"]), "Abogado impulsor asignado."),
     "convenio": (f.ConvenioForm, lambda e, d, u: cuenta.convenio_registrar(
         expediente=e, usuario=u, fecha=d["fecha"], dias_gracia=d["dias_gracia"], resolucion=d["resolucion"],
-        cuotas=cuenta.cuotas_iguales(total=cuenta.cuenta_liquidar(e, d["fecha"]).saldo,
+        cuotas=cuenta.cuotas_iguales(total=cuenta.cuenta_liquidar_o_rechazar(e, d["fecha"], para="No se puede registrar el convenio").saldo,
                                      numero=d["cuotas"], primera=d["primera"])),
                  "Convenio de pago registrado."),
 }
@@ -143,15 +144,22 @@ class ProcesoView(WagtailAdminTemplateMixin, TemplateView):
         hoy = timezone.localdate()
         formularios = {accion: _formulario(accion, e) for accion in ACCIONES}
         formularios.update(kwargs.pop("formularios", {}))
+        try:  # a ledger that cannot be liquidated says why; the rest of the screen still shows
+            estado_cuenta, cuenta_error = cuenta.cuenta_liquidar(e, hoy), ""
+        except LiquidacionError as error:
+            estado_cuenta, cuenta_error = None, str(error)
+        pagos = e.pagos.select_related("registrado_por")
         return super().get_context_data(
-            expediente=e, hoy=hoy, cuenta=cuenta.cuenta_liquidar(e, hoy),
+            expediente=e, hoy=hoy, cuenta=estado_cuenta, cuenta_error=cuenta_error,
             vencimientos=plazos.vencimientos_de(e),
             medidas=e.medidas.all(), abiertas=e.medidas.filter(estado__in=ABIERTAS).count(),
             por_levantar=medidas.medidas_por_levantar(e),
             transiciones=e.transiciones.select_related("usuario", "actuacion"),
             actuaciones=actuaciones_de(e), titulos=e.titulos.all(), costas=e.costas.all(),
-            pagos=e.pagos.select_related("registrado_por"),
-            convenios=e.convenios.prefetch_related("cuotas"), busquedas=e.busquedas.all(),
+            pagos=pagos,
+            convenios=[(c, cuenta.convenio_situacion(c, hoy, pagos=pagos))
+                       for c in e.convenios.prefetch_related("cuotas")],
+            busquedas=e.busquedas.all(),
             publicaciones=e.publicaciones.all(), efecto_prensa=ilocalizables.citacion_prensa_efecto(e),
             otros=expedientes_visibles(self.request.user).filter(coactivado=e.coactivado).exclude(pk=e.pk),
             puede_gestionar=self.puede_gestionar, formularios=formularios,

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import assume, given, settings as hsettings, strategies as st
 
 from expedientes.liquidacion import (
     Abono, Cargo, LiquidacionError, Obligacion, Tasa, liquidar,
@@ -116,3 +116,71 @@ def test_pagar_el_saldo_lo_deja_en_cero(cuenta):
         final = liquidar(obligaciones=obligaciones, cargos=cargos, tasas=tasas_, hasta=hasta,
                          abonos=[*abonos, Abono(hasta, saldo, "total")])
         assert final.saldo == 0
+
+
+# --- one rounding rule: interest accrues exactly, only the cumulative total is rounded ------
+
+def test_la_regla_de_redondeo_es_medio_centavo_hacia_arriba():
+    from fractions import Fraction
+
+    from expedientes.liquidacion import centavos
+
+    assert centavos(Fraction(1, 200)) == D("0.01")  # half a cent goes up
+    assert centavos(Fraction(1, 201)) == D("0.00")
+    assert centavos(Fraction(5479452, 10_000_000)) == D("0.55")
+    assert centavos(D("12.345")) == D("12.35")
+
+
+def _un_dia_de_mas(**extra):
+    """1.000,00 at 10 % from 01/01/2025: 0,2739726… a day."""
+    return liquidar(obligaciones=[Obligacion(date(2025, 1, 1), D("1000.00"))],
+                    tasas=[Tasa(date(2024, 1, 1), D("10"))], hasta=date(2025, 1, 3), **extra)
+
+
+def test_una_costa_en_otro_dia_no_mueve_un_centavo_de_interes():
+    sin_costa = _un_dia_de_mas()
+    con_costa = _un_dia_de_mas(cargos=[Cargo(date(2025, 1, 2), D("15.00"), "notificación")])
+    # two days of 0,2739726… = 0,5479452… → 0,55, whether or not a costa falls in between
+    assert sin_costa.intereses_total == con_costa.intereses_total == D("0.55")
+    assert con_costa.saldo == D("1015.55")
+
+
+def test_un_pago_de_intereses_no_mueve_un_centavo_de_interes():
+    estado = _un_dia_de_mas(abonos=[Abono(date(2025, 1, 2), D("0.27"), "R-1")])
+    (imputacion,) = estado.imputaciones
+    assert imputacion.intereses == D("0.27") and imputacion.capital == 0
+    assert estado.intereses_total == D("0.55") and estado.intereses == D("0.28")
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(cuentas(), dias, montos)
+def test_una_costa_en_cualquier_dia_no_cambia_los_intereses(cuenta, dia, monto):
+    """A costa does not accrue interest and does not split the accrual. (A payment after it
+    is imputed to it instead of capital, which rightly changes interest: no payments after.)"""
+    obligaciones, cargos, abonos, tasas_, hasta = cuenta
+    fecha = INICIO + timedelta(days=dia)
+    abonos = [a for a in abonos if a.fecha < fecha]
+    sin = liquidar(obligaciones=obligaciones, cargos=cargos, abonos=abonos, tasas=tasas_, hasta=hasta)
+    con = liquidar(obligaciones=obligaciones, cargos=[*cargos, Cargo(fecha, monto, "nueva")], abonos=abonos,
+                   tasas=tasas_, hasta=hasta)
+    assert con.intereses_total == sin.intereses_total
+    assert con.saldo == sin.saldo + (monto if fecha <= hasta else 0)
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(cuentas(), dias, st.fractions(0, 1))
+def test_un_pago_imputado_solo_a_intereses_y_costas_no_cambia_los_intereses(cuenta, dia, fraccion):
+    obligaciones, cargos, abonos, tasas_, hasta = cuenta
+    fecha = INICIO + timedelta(days=dia)
+    abonos = [a for a in abonos if a.fecha <= fecha]
+    antes = liquidar(obligaciones=obligaciones, cargos=cargos, abonos=abonos, tasas=tasas_, hasta=fecha)
+    monto = ((antes.intereses + antes.costas) * D(fraccion.numerator) / D(fraccion.denominator)).quantize(
+        D("0.01"), rounding="ROUND_DOWN")
+    assume(monto > 0)
+    sin = liquidar(obligaciones=obligaciones, cargos=cargos, abonos=abonos, tasas=tasas_, hasta=hasta)
+    con = liquidar(obligaciones=obligaciones, cargos=cargos, abonos=[*abonos, Abono(fecha, monto, "extra")],
+                   tasas=tasas_, hasta=hasta)
+    assert con.intereses_total == sin.intereses_total
+    if fecha <= hasta:
+        assert con.imputaciones[-1].capital == 0
+        assert con.saldo == sin.saldo - monto

@@ -83,7 +83,8 @@ def test_pago_total_deja_el_expediente_pagado(expediente, usuarios, tasa):
 
 def test_pago_atrasado_que_haria_exceder_uno_posterior_se_rechaza(expediente, usuarios, tasa):
     saldo = cuenta_liquidar(expediente, date(2025, 5, 1)).saldo
-    pago_registrar(expediente=expediente, fecha=date(2025, 5, 1), monto=saldo, origen="voluntario",
+    # all but a dollar: a full payment would leave it «pagado», which takes no payment at all
+    pago_registrar(expediente=expediente, fecha=date(2025, 5, 1), monto=saldo - D("1.00"), origen="voluntario",
                    recibo="R-1", usuario=usuarios["secretaria"])
     with pytest.raises(ValidationError, match="supera el saldo"):
         pago_registrar(expediente=expediente, fecha=date(2025, 4, 1), monto=D("100.00"),
