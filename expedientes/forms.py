@@ -39,9 +39,8 @@ class ExpedienteAbrirForm(forms.Form):
         ]
 
     def clean_identificacion(self):
-        resultado = identificacion_validar(self.cleaned_data["identificacion"])
-        self.advertencia = resultado.advertencia
-        return resultado.numero
+        # checked here to mark the field; its warnings come from expediente_abrir
+        return identificacion_validar(self.cleaned_data["identificacion"]).numero
 
 
 def _campo_archivo():

@@ -1,14 +1,18 @@
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.pages import page_viewset_registry
 from wagtail.admin.widgets.button import Button, ListingButton
 from wagtail.log_actions import LogFormatter
+from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 
 from expedientes.models import ActuacionPage, Adjunto, AnioPage, ExpedientePage, JuzgadoIndexPage
 from permisos import policies
+from permisos.paginas import pagina_contiene_protegidas, paginas_protegidas_modelos
 
 from . import urls_admin
 
@@ -56,17 +60,94 @@ def botones_de_cabecera(page, user, view_name=None, next_url=None):
         yield Button(label, url, icon_name=icon, priority=5)
 
 
+# --- Nothing leaves the file room through Wagtail -----------------------------------------
+# The pages' permission tester (permisos.paginas) refuses delete, unpublish, copy and move, so
+# Wagtail hides those buttons and refuses its views and bulk actions. The single-page views of
+# those actions answer with the reason instead of Wagtail's generic refusal, and the before_*
+# hooks are a second line for any page whose subtree holds pages of the file room.
+
+_VERBOS = {"delete": "eliminarse", "unpublish": "despublicarse", "copy": "copiarse", "move": "moverse"}
+
+
+def _rechazo(request, page, accion):
+    """Redirect to the page's place in the explorer with the reason, in Spanish."""
+    if accion == "delete" and Adjunto.objects.filter(actuacion__path__startswith=page.path).exists():
+        motivo = (f"«{page.title}» contiene archivos en custodia y no puede eliminarse. "
+                  "Los documentos solo salen del sistema por baja documental autorizada.")
+    elif accion == "copy":
+        motivo = (f"«{page.title}» no puede copiarse: cada expediente y cada actuación existen una sola "
+                  "vez, con su número. Para un proceso nuevo, use «Abrir expediente».")
+    else:
+        motivo = (f"«{page.title}» forma parte del archivo del Juzgado y no puede {_VERBOS[accion]} "
+                  "desde el árbol de páginas. Su baja será un acto autorizado y registrado del archivo.")
+    messages.error(request, motivo)
+    padre = page.get_parent()
+    return redirect("wagtailadmin_explore", padre.pk if padre and not padre.is_root() else page.pk)
+
+
+def _si_protegida(request, page, accion):
+    if pagina_contiene_protegidas(page):
+        return _rechazo(request, page, accion)
+    return None
+
+
 @hooks.register("before_delete_page")
-def impedir_borrar_custodia(request, page):
-    """Nothing in custody is deleted from the page tree: files leave only by a documented
-    disposal (baja documental, archive issue)."""
-    if Adjunto.objects.filter(actuacion__path__startswith=page.path).exists():
-        messages.error(
-            request,
-            f"«{page.title}» contiene archivos en custodia y no puede eliminarse. "
-            "Los documentos solo salen del sistema por baja documental autorizada.",
-        )
-        return redirect("wagtailadmin_explore", page.get_parent().pk)
+def impedir_borrar(request, page):
+    return _si_protegida(request, page, "delete")
+
+
+@hooks.register("before_unpublish_page")
+def impedir_despublicar(request, page):
+    return _si_protegida(request, page, "unpublish")
+
+
+@hooks.register("before_copy_page")
+def impedir_copiar(request, page):
+    return _si_protegida(request, page, "copy")
+
+
+@hooks.register("before_move_page")
+def impedir_mover(request, page, destination):
+    return _si_protegida(request, page, "move")
+
+
+@hooks.register("before_bulk_action")
+def impedir_acciones_masivas(request, action_type, objects, action_class_instance):
+    """Also the pages the tester already left out: the user reads why, not «0 pages»."""
+    if action_type not in _VERBOS or not issubclass(action_class_instance.model, Page):
+        return None
+    pedidas = [i for i in request.GET.getlist("id") if i.isdigit()]
+    for page in [*objects, *Page.objects.filter(pk__in=pedidas)]:
+        if pagina_contiene_protegidas(page):
+            return _rechazo(request, page.specific_deferred, action_type)
+    return None
+
+
+class _VistasDePaginaProtegida:
+    """Routes Wagtail's per-page-type admin views (wagtail.admin.viewsets.pages) for the file
+    room's page types: the actions that would take a page away answer with the reason; every
+    other view is whatever serves plain pages (Wagtail's own, or a project-wide replacement).
+    A page the user may not see stays a 404."""
+
+    RECHAZADAS = {"delete": "delete", "unpublish": "unpublish", "copy": "copy", "move": "move",
+                  "move_confirm": "move"}
+
+    def get_view_by_name(self, name):
+        if name not in self.RECHAZADAS:
+            return page_viewset_registry.get_by_type(Page).get_view_by_name(name)
+        accion = self.RECHAZADAS[name]
+
+        def rechazar(request, *args, page_id=None, page_to_move_id=None, **kwargs):
+            page = get_object_or_404(Page, pk=page_id or page_to_move_id).specific_deferred
+            if not policies.pagina_puede_ver(request.user, page):
+                raise Http404
+            return _rechazo(request, page, accion)
+
+        return rechazar
+
+
+for _modelo in paginas_protegidas_modelos():
+    page_viewset_registry.register(_modelo, _VistasDePaginaProtegida(), exact_class=True)
 
 
 # Coactivados, tasas de interés, plantillas and the calendar, under one «Registros» menu

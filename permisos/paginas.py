@@ -1,10 +1,53 @@
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.http import Http404
+from wagtail.models import Page, PagePermissionTester
+
+
+class PaginaProtegidaPermissionTester(PagePermissionTester):
+    """Nothing in the file room leaves the page tree through Wagtail, not even for a
+    superuser: no delete, unpublish, copy (an expediente's number is unique) or move. Wagtail
+    asks this tester for its buttons, its views, its bulk actions and its page actions.
+    Disposal (baja documental) will be an authorised, logged act of the archive, not a page
+    deletion. Editing, publishing, locking and adding pages are Wagtail's rules, unchanged."""
+
+    def can_delete(self, ignore_bulk=False):
+        return False
+
+    def can_unpublish(self):
+        return False
+
+    def can_copy(self):
+        return False
+
+    def can_copy_to(self, destination, recursive=False):
+        return False
+
+    def can_move(self):
+        return False
+
+    def can_move_to(self, destination):
+        return False
 
 
 class PaginaProtegidaMixin:
     """Pages of the file room are never public: serving one asks the permission policy.
-    A user who may not see it gets a 404, as if it did not exist."""
+    A user who may not see it gets a 404, as if it did not exist. They never leave the tree
+    through the admin (PaginaProtegidaPermissionTester) and never expire: no go-live/expiry
+    settings tab, and a page with `expire_at` does not validate (the publish_scheduled
+    command would unpublish it)."""
+
+    settings_panels = []
+
+    def permissions_for_user(self, user):
+        return PaginaProtegidaPermissionTester(user, self)
+
+    def clean(self):
+        super().clean()
+        if self.expire_at:
+            raise ValidationError(
+                "Las páginas del archivo no caducan: no se programa su despublicación (fecha de caducidad)."
+            )
 
     def serve(self, request, *args, **kwargs):
         from permisos.policies import pagina_puede_ver
@@ -16,3 +59,20 @@ class PaginaProtegidaMixin:
         response = super().serve(request, *args, **kwargs)
         response["Cache-Control"] = "private, no-store"
         return response
+
+
+def paginas_protegidas_modelos() -> list[type]:
+    from django.apps import apps
+
+    return [m for m in apps.get_models() if issubclass(m, PaginaProtegidaMixin)]
+
+
+def pagina_contiene_protegidas(pagina: Page) -> bool:
+    """The page is of the file room, or holds pages of it below (deleting, unpublishing or
+    moving it would take them along)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    if issubclass(pagina.specific_class or Page, PaginaProtegidaMixin):
+        return True
+    tipos = ContentType.objects.get_for_models(*paginas_protegidas_modelos()).values()
+    return Page.objects.descendant_of(pagina).filter(content_type__in=tipos).exists()

@@ -1,14 +1,48 @@
-from expedientes.identificacion import identificacion_validar
+from django.db import IntegrityError, transaction
+
+from expedientes.identificacion import TipoIdentificacion, identificacion_validar
 from expedientes.models import Coactivado
 
 
 def coactivado_registrar(*, identificacion: str, nombre: str, usuario=None) -> Coactivado:
-    """Register a debtor, or return the one already registered with that cédula/RUC."""
+    """Register a debtor, or return the one already registered with that cédula/RUC.
+
+    Race-free: two simultaneous registrations of one cédula both return the same row. The
+    insert runs in a savepoint; the loser of the race (unique index) reads the winner's row.
+    The registered name is kept: see coactivado_nombre_advertencia for a different one."""
     numero = identificacion_validar(identificacion).numero
     existente = Coactivado.objects.filter(identificacion=numero).first()
     if existente:
         return existente
     coactivado = Coactivado(identificacion=numero, nombre=nombre, creado_por=usuario)
-    coactivado.full_clean()
-    coactivado.save()
+    # the unique check would only repeat the read above; the index decides
+    coactivado.full_clean(validate_unique=False)
+    try:
+        with transaction.atomic():
+            coactivado.save()
+    except IntegrityError:
+        ganador = Coactivado.objects.filter(identificacion=numero).first()
+        if ganador is None:  # not the race on the cédula
+            raise
+        return ganador
     return coactivado
+
+
+def _nombre_normalizado(nombre: str) -> str:
+    return " ".join((nombre or "").split()).casefold()
+
+
+def coactivado_nombre_advertencia(coactivado: Coactivado, nombre: str) -> str:
+    """The typed name differs from the registered one (beyond spaces and capitals): say
+    which one was used and how to correct it; "" when they agree."""
+    if not nombre or _nombre_normalizado(nombre) == _nombre_normalizado(coactivado.nombre):
+        return ""
+    if coactivado.tipo_identificacion == TipoIdentificacion.RUC:
+        documento, registrado = "El RUC", "registrado"
+    else:
+        documento, registrado = "La cédula", "registrada"
+    return (
+        f"{documento} {coactivado.identificacion} ya está {registrado} como «{coactivado.nombre}»; "
+        f"se usó ese nombre (usted escribió «{' '.join(nombre.split())}»). Para corregirlo, edite "
+        "el coactivado en Registros → Coactivados."
+    )

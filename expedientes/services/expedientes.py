@@ -12,9 +12,10 @@ from django.db import transaction
 from django.db.models import Max
 from wagtail.models import Page
 
-from expedientes.models import AnioPage, ExpedientePage, JuzgadoIndexPage
+from expedientes.models import AnioPage, Coactivado, ExpedientePage, JuzgadoIndexPage
 
 from .arbol import pagina_publicar_nueva
+from .coactivados import coactivado_nombre_advertencia, coactivado_registrar
 from .cuenta import titulo_registrar
 
 PATRON_NUMERO = re.compile(r"^(?P<prefijo>[A-Z0-9-]+)-(?P<anio>\d{4})-(?P<secuencial>\d{4,6})$")
@@ -53,9 +54,26 @@ def _numero_legado(numero: str) -> tuple[int | None, int | None]:
     return int(coincidencia["anio"]), int(coincidencia["secuencial"])
 
 
+def _coactivado_de_la_apertura(*, identificacion: str, nombre: str, usuario) -> tuple[Coactivado, list[str]]:
+    """The debtor named by the orden de cobro, registered if new, and what the user should
+    know about it: a RUC whose check digit fails, a typed name that is not the registered one."""
+    try:
+        coactivado = coactivado_registrar(identificacion=identificacion, nombre=nombre, usuario=usuario)
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            raise
+        raise ValidationError({"identificacion": error.error_list}) from None
+    advertencias = [f"{coactivado.identificacion}: {coactivado.advertencia}"] if coactivado.advertencia else []
+    if nombre_distinto := coactivado_nombre_advertencia(coactivado, nombre):
+        advertencias.append(nombre_distinto)
+    return coactivado, advertencias
+
+
 def expediente_abrir(
     *,
-    coactivado,
+    coactivado: Coactivado | None = None,
+    identificacion: str | None = None,
+    nombre: str = "",
     provincia: str,
     fecha_recepcion: date,
     monto_titulo: Decimal,
@@ -68,12 +86,23 @@ def expediente_abrir(
 ) -> ExpedientePage:
     """Open an expediente under its year (validation happens in Page.save → full_clean,
     inside the transaction: bad input leaves nothing behind). `numero` is only for files that already have
-    one (migration of the paper archive); otherwise the next free number is assigned."""
+    one (migration of the paper archive); otherwise the next free number is assigned.
+
+    The debtor is either a registered `coactivado` or `identificacion` + `nombre`: then it is
+    registered (or found) inside the same transaction, so a failed opening leaves no debtor.
+    `expediente.advertencias` lists what the user should read (e.g. the cédula was already
+    registered under another name, which is the one used)."""
+    if (coactivado is None) == (identificacion is None):
+        raise TypeError("expediente_abrir: indique coactivado= o identificacion= (y nombre=), no ambos.")
     if fecha_recepcion is None:
         raise ValidationError({"fecha_recepcion": "Indique la fecha de recepción de la orden de cobro."})
     juzgado = juzgado_obtener()
+    advertencias: list[str] = []
     with transaction.atomic():
         Page.objects.select_for_update().only("pk").get(pk=juzgado.pk)
+        if coactivado is None:
+            coactivado, advertencias = _coactivado_de_la_apertura(
+                identificacion=identificacion, nombre=nombre, usuario=usuario)
         if numero:
             numero = numero.strip().upper()
             anio_numero, secuencial = _numero_legado(numero)
@@ -98,4 +127,5 @@ def expediente_abrir(
             fecha_emision=titulo_fecha or fecha_recepcion, capital=monto_titulo,
             resolucion=titulo_resolucion or "Según la orden de cobro",
         )
-        return expediente
+    expediente.advertencias = advertencias
+    return expediente

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from expedientes.calendario import Computo, termino_vencimiento
+from expedientes.calendario import Computo, fecha_formatear, termino_vencimiento
 from expedientes.estados import Estado, transicion_permitida
 from expedientes.models import Busqueda, ClaveDocumento, ObjetoBusqueda, PublicacionPrensa
 
@@ -37,14 +37,33 @@ def ilocalizable_declarar(*, expediente, usuario, fecha: date):
 
 
 def publicacion_registrar(*, expediente, periodico: str, fecha: date, costo: Decimal, usuario) -> PublicacionPrensa:
-    """A press publication; its cost is a costa of the expediente."""
+    """A press publication; its cost is a costa of the expediente. Dated in order: not in
+    the future, not before the untraceable declaration (the latest entry into «ilocalizable»)
+    nor before the last publication. All of it is checked on the locked expediente before
+    anything is written: a refused publication leaves no costa."""
+    que = "de la publicación"
     with transaction.atomic():
-        if expediente_bloquear(expediente).estado != Estado.ILOCALIZABLE:
+        actual = expediente_bloquear(expediente)
+        if actual.estado != Estado.ILOCALIZABLE:
             raise ValidationError("Solo se cita por la prensa a un coactivado declarado ilocalizable.")
-        costa = costa_registrar(expediente=expediente, fecha=fecha, monto=costo, usuario=usuario,
-                                concepto=f"Publicación por la prensa en {periodico}, {fecha:%d/%m/%Y}")
-        publicacion = PublicacionPrensa(expediente=expediente, periodico=periodico, fecha=fecha, costa=costa)
-        publicacion.full_clean()
+        fecha_acto_validar(expediente=actual, fecha=fecha, que=que)
+        declaracion = actual.transiciones.filter(hasta=Estado.ILOCALIZABLE).order_by("registrada_en", "pk").last()
+        if declaracion and fecha < declaracion.fecha:
+            raise ValidationError({"fecha": (
+                f"La fecha {que} ({fecha_formatear(fecha)}) es anterior a la declaración del coactivado "
+                f"como ilocalizable ({fecha_formatear(declaracion.fecha)})."
+            )})
+        ultima = actual.publicaciones.order_by("fecha", "pk").last()
+        if ultima and fecha < ultima.fecha:
+            raise ValidationError({"fecha": (
+                f"La fecha {que} ({fecha_formatear(fecha)}) es anterior a la última publicación registrada "
+                f"({fecha_formatear(ultima.fecha)}, {ultima.periodico}): las publicaciones se registran en orden."
+            )})
+        publicacion = PublicacionPrensa(expediente=actual, periodico=periodico, fecha=fecha)
+        publicacion.full_clean(exclude=["costa"])
+        publicacion.costa = costa_registrar(
+            expediente=actual, fecha=fecha, monto=costo, usuario=usuario,
+            concepto=f"Publicación por la prensa en {periodico}, {fecha_formatear(fecha)}")
         publicacion.save()
         return publicacion
 

@@ -1,13 +1,13 @@
 from django.conf import settings
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.generic import FormView
+from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from expedientes.forms import ExpedienteAbrirForm, errores_al_formulario
-from expedientes.services.coactivados import coactivado_registrar
+from expedientes.models import Coactivado
 from expedientes.services.expedientes import expediente_abrir, juzgado_obtener
 from permisos import policies
 
@@ -36,11 +36,8 @@ class ExpedienteAbrirView(WagtailAdminTemplateMixin, FormView):
     def form_valid(self, form):
         datos = form.cleaned_data
         try:
-            coactivado = coactivado_registrar(
-                identificacion=datos["identificacion"], nombre=datos["nombre"], usuario=self.request.user
-            )
             expediente = expediente_abrir(
-                coactivado=coactivado, provincia=datos["provincia"],
+                identificacion=datos["identificacion"], nombre=datos["nombre"], provincia=datos["provincia"],
                 fecha_recepcion=datos["fecha_recepcion"], monto_titulo=datos["monto_titulo"],
                 abogado=datos["abogado"], usuario=self.request.user,
             )
@@ -48,6 +45,12 @@ class ExpedienteAbrirView(WagtailAdminTemplateMixin, FormView):
             errores_al_formulario(form, error)
             return self.form_invalid(form)
         messages.success(self.request, f"Expediente {expediente.numero} abierto.")
-        if getattr(form, "advertencia", ""):
-            messages.warning(self.request, f"{coactivado.identificacion}: {form.advertencia}")
+        for advertencia in expediente.advertencias:
+            messages.warning(self.request, advertencia, buttons=self._botones_coactivado(expediente.coactivado))
         return redirect("wagtailadmin_explore", expediente.pk)
+
+    def _botones_coactivado(self, coactivado):
+        if not self.request.user.has_perm("expedientes.change_coactivado"):
+            return None
+        url = reverse(Coactivado.snippet_viewset.get_url_name("edit"), args=[coactivado.pk])
+        return [messages.button(url, "Editar coactivado")]
