@@ -1,5 +1,5 @@
-"""stream in → size limit → type from the bytes → clamd INSTREAM → SHA-256 → S3 put →
-database row, all or nothing.
+"""stream in → size limit → type from the bytes → office container limits → macros →
+clamd INSTREAM → SHA-256 → S3 put → database row, all or nothing.
 
 The file is spooled once to a temporary file in fixed-size chunks (memory stays flat),
 counting its size and SHA-256 on the way in; then each check runs on the spool; only a
@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 
-from . import almacen, antivirus, tipos
+from . import almacen, antivirus, ofimatica, tipos
 from .errores import ArchivoRechazado
 
 logger = logging.getLogger(__name__)
@@ -38,6 +38,8 @@ class ArchivoEntrante:
     sha256: str = ""
     tipo_mime: str = ""
     veredicto: antivirus.Veredicto | None = None
+    entradas: list | None = None  # central directory of an office ZIP container
+    macros: bool = False
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class ArchivoCustodiado:
     tipo_mime: str
     antivirus_resultado: str
     antivirus_motor: str
+    macros: bool = False  # stored although it carries macros (CUSTODIA["MACROS"] = "marcar")
 
     def campos(self) -> dict:
         """The custody fields of an AdjuntoVersion row."""
@@ -63,6 +66,7 @@ class ArchivoCustodiado:
             "tipo_mime": self.tipo_mime,
             "antivirus_resultado": self.antivirus_resultado,
             "antivirus_motor": self.antivirus_motor,
+            "macros": self.macros,
         }
 
 
@@ -107,6 +111,19 @@ def _tipo(entrante: ArchivoEntrante) -> None:
     entrante.tipo_mime = tipos.tipo_verificar(entrante.spool.name, entrante.nombre)
 
 
+def _contenedor(entrante: ArchivoEntrante) -> None:
+    if ofimatica.es_contenedor(entrante.tipo_mime):
+        entrante.entradas = ofimatica.contenedor_verificar(
+            entrante.spool.name, nombre=entrante.nombre, tamano=entrante.tamano
+        )
+
+
+def _macros(entrante: ArchivoEntrante) -> None:
+    if ofimatica.macros_detectar(entrante.spool.name, tipo_mime=entrante.tipo_mime,
+                                 nombre=entrante.nombre, entradas=entrante.entradas):
+        entrante.macros = ofimatica.macros_decidir(nombre=entrante.nombre)
+
+
 def _antivirus(entrante: ArchivoEntrante) -> None:
     entrante.veredicto = antivirus.escanear(
         entrante.spool, nombre=entrante.nombre, tamano=entrante.tamano
@@ -114,7 +131,7 @@ def _antivirus(entrante: ArchivoEntrante) -> None:
 
 
 # The checks, in order; each raises ArchivoRechazado to stop the chain.
-PASOS = (_tipo, _antivirus)
+PASOS = (_tipo, _contenedor, _macros, _antivirus)
 
 
 def _almacenar(entrante: ArchivoEntrante) -> ArchivoCustodiado:
@@ -134,7 +151,7 @@ def _almacenar(entrante: ArchivoEntrante) -> ArchivoCustodiado:
         objeto=objeto, nombre=entrante.nombre, tamano=entrante.tamano,
         sha256=entrante.sha256, tipo_mime=entrante.tipo_mime,
         antivirus_resultado=entrante.veredicto.resultado,
-        antivirus_motor=entrante.veredicto.motor,
+        antivirus_motor=entrante.veredicto.motor, macros=entrante.macros,
     )
 
 
