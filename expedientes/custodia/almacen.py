@@ -37,19 +37,20 @@ def clave_nueva() -> str:
     return f"custodia/{valor[:2]}/{valor}"
 
 
-def guardar(ruta: str, *, tamano: int, sha256: str, tipo_mime: str, nombre: str) -> ObjetoAlmacenado:
-    """Put the file at `ruta` under a new random key. From a path (not a file object) the
-    transfer reads each part from disk as it sends it: memory stays flat (a file object
-    would be buffered part by part, up to 10 parts ahead)."""
+def guardar(ruta: str, *, tamano: int, sha256: str, tipo_mime: str, nombre: str,
+            clave: str | None = None, metadatos: dict | None = None) -> ObjetoAlmacenado:
+    """Put the file at `ruta` under `clave` (a new random key if None). From a path (not a
+    file object) the transfer reads each part from disk as it sends it: memory stays flat
+    (a file object would be buffered part by part, up to 10 parts ahead)."""
     conf = settings.CUSTODIA
-    clave = clave_nueva()
+    clave = clave or clave_nueva()
     cliente().upload_file(
         ruta,
         bucket(),
         clave,
         ExtraArgs={
             "ContentType": tipo_mime,
-            "Metadata": {"sha256": sha256, "nombre-original": quote(nombre)},
+            "Metadata": {"sha256": sha256, "nombre-original": quote(nombre), **(metadatos or {})},
         },
         # Part size × concurrency bounds the memory of an upload, whatever the file's size.
         Config=TransferConfig(
@@ -78,6 +79,17 @@ def abrir(objeto: ObjetoAlmacenado):
 def eliminar(objeto: ObjetoAlmacenado) -> None:
     """Remove one version for good (used only to undo a write the database never recorded)."""
     cliente().delete_object(Bucket=bucket(), Key=objeto.clave, VersionId=objeto.version_s3)
+
+
+def metadatos(objeto: ObjetoAlmacenado) -> dict | None:
+    """The user metadata of that version, or None if it is gone."""
+    try:
+        cabecera = cliente().head_object(Bucket=bucket(), Key=objeto.clave, VersionId=objeto.version_s3)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NoSuchVersion"}:
+            return None
+        raise
+    return cabecera.get("Metadata", {})
 
 
 def existe(objeto: ObjetoAlmacenado) -> bool:

@@ -1,12 +1,14 @@
-"""stream in → size limit → type from the bytes → clamd INSTREAM → SHA-256 → S3 put →
-database row, all or nothing.
+"""stream in → size limit → type from the bytes → office container limits → macros →
+clamd INSTREAM → SHA-256 → S3 put → database row, all or nothing.
 
 The file is spooled once to a temporary file in fixed-size chunks (memory stays flat),
 counting its size and SHA-256 on the way in; then each check runs on the spool; only a
-file that passed every check reaches the store; the caller's row is written in a
-transaction, and if that fails the stored version is removed again. A crash between the
-put and the commit can leave an unreferenced object version, never a row without its
-object: `manage.py custodia_conciliar` lists and removes such orphans."""
+file that passed every check reaches the store. Then, in one transaction: the object key
+is reserved (reserva.py), the file is put, and the caller's `registrar` writes the row. If
+anything there fails, the stored version is removed again. What can still be left is an
+unreferenced object version — after a crash between the put and the commit, or when the
+caller's enclosing transaction rolls back later — never a row without its object:
+`manage.py custodia_conciliar` removes such orphans once their transaction is over."""
 
 import hashlib
 import logging
@@ -21,7 +23,7 @@ from django.conf import settings
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 
-from . import almacen, antivirus, tipos
+from . import almacen, antivirus, ofimatica, reserva, tipos
 from .errores import ArchivoRechazado
 
 logger = logging.getLogger(__name__)
@@ -38,6 +40,8 @@ class ArchivoEntrante:
     sha256: str = ""
     tipo_mime: str = ""
     veredicto: antivirus.Veredicto | None = None
+    entradas: list | None = None  # central directory of an office ZIP container
+    macros: bool = False
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,7 @@ class ArchivoCustodiado:
     tipo_mime: str
     antivirus_resultado: str
     antivirus_motor: str
+    macros: bool = False  # stored although it carries macros (CUSTODIA["MACROS"] = "marcar")
 
     def campos(self) -> dict:
         """The custody fields of an AdjuntoVersion row."""
@@ -63,6 +68,7 @@ class ArchivoCustodiado:
             "tipo_mime": self.tipo_mime,
             "antivirus_resultado": self.antivirus_resultado,
             "antivirus_motor": self.antivirus_motor,
+            "macros": self.macros,
         }
 
 
@@ -107,6 +113,19 @@ def _tipo(entrante: ArchivoEntrante) -> None:
     entrante.tipo_mime = tipos.tipo_verificar(entrante.spool.name, entrante.nombre)
 
 
+def _contenedor(entrante: ArchivoEntrante) -> None:
+    if ofimatica.es_contenedor(entrante.tipo_mime):
+        entrante.entradas = ofimatica.contenedor_verificar(
+            entrante.spool.name, nombre=entrante.nombre, tamano=entrante.tamano
+        )
+
+
+def _macros(entrante: ArchivoEntrante) -> None:
+    if ofimatica.macros_detectar(entrante.spool.name, tipo_mime=entrante.tipo_mime,
+                                 nombre=entrante.nombre, entradas=entrante.entradas):
+        entrante.macros = ofimatica.macros_decidir(nombre=entrante.nombre)
+
+
 def _antivirus(entrante: ArchivoEntrante) -> None:
     entrante.veredicto = antivirus.escanear(
         entrante.spool, nombre=entrante.nombre, tamano=entrante.tamano
@@ -114,14 +133,15 @@ def _antivirus(entrante: ArchivoEntrante) -> None:
 
 
 # The checks, in order; each raises ArchivoRechazado to stop the chain.
-PASOS = (_tipo, _antivirus)
+PASOS = (_tipo, _contenedor, _macros, _antivirus)
 
 
-def _almacenar(entrante: ArchivoEntrante) -> ArchivoCustodiado:
+def _almacenar(entrante: ArchivoEntrante, *, clave: str, reservada: bool) -> ArchivoCustodiado:
     try:
         objeto = almacen.guardar(
             entrante.spool.name, tamano=entrante.tamano, sha256=entrante.sha256,
-            tipo_mime=entrante.tipo_mime, nombre=entrante.nombre,
+            tipo_mime=entrante.tipo_mime, nombre=entrante.nombre, clave=clave,
+            metadatos={reserva.METADATO: reserva.MARCA} if reservada else None,
         )
     except Exception as exc:
         logger.error("No se pudo guardar %s en el almacén: %r", entrante.nombre, exc)
@@ -134,13 +154,42 @@ def _almacenar(entrante: ArchivoEntrante) -> ArchivoCustodiado:
         objeto=objeto, nombre=entrante.nombre, tamano=entrante.tamano,
         sha256=entrante.sha256, tipo_mime=entrante.tipo_mime,
         antivirus_resultado=entrante.veredicto.resultado,
-        antivirus_motor=entrante.veredicto.motor,
+        antivirus_motor=entrante.veredicto.motor, macros=entrante.macros,
     )
+
+
+def _guardar_y_registrar(entrante: ArchivoEntrante, registrar: Callable[[ArchivoCustodiado], T]) -> T:
+    clave = almacen.clave_nueva()
+    custodiado = None
+    try:
+        with transaction.atomic():
+            # Reserve the key before the put: the advisory lock lives until the transaction
+            # really ends (ours, or the caller's enclosing one), and until then
+            # custodia_conciliar leaves the object alone. It is not a row lock: no row lock
+            # is taken before `registrar`, so none is held during the put (a caller's own
+            # enclosing transaction may hold its own). The transaction is open during the
+            # put only; the checks and the antivirus ran before it.
+            reservada = reserva.reserva_tomar(clave)
+            custodiado = _almacenar(entrante, clave=clave, reservada=reservada)
+            return registrar(custodiado)
+    except BaseException:
+        # Anything raised by `registrar` or by the commit: the row is not there, so the
+        # version must not be either.
+        if custodiado is not None:
+            try:
+                almacen.eliminar(custodiado.objeto)
+            except Exception:
+                logger.exception(
+                    "No se pudo retirar %s tras un fallo; custodia_conciliar lo encontrará",
+                    custodiado.objeto.clave,
+                )
+        raise
 
 
 def custodiar(*, flujo, nombre: str | None, registrar: Callable[[ArchivoCustodiado], T]) -> T:
     """Take a file into custody and return what `registrar` (which writes the row) returns.
-    Raises ArchivoRechazado with a Spanish message; then nothing was stored or recorded."""
+    Raises ArchivoRechazado with a Spanish message; then nothing was stored or recorded.
+    Any exception from `registrar` removes the stored version and propagates."""
     nombre = nombre_limpiar(nombre or getattr(flujo, "name", None))
     declarado = getattr(flujo, "size", None)
     if declarado is not None and declarado > settings.CUSTODIA["TAMANO_MAXIMO"]:
@@ -152,16 +201,4 @@ def custodiar(*, flujo, nombre: str | None, registrar: Callable[[ArchivoCustodia
         _recibir(entrante, flujo)
         for paso in PASOS:
             paso(entrante)
-        custodiado = _almacenar(entrante)
-    try:
-        with transaction.atomic():
-            return registrar(custodiado)
-    except BaseException:
-        try:
-            almacen.eliminar(custodiado.objeto)
-        except Exception:
-            logger.exception(
-                "No se pudo retirar %s tras un fallo; custodia_conciliar lo encontrará",
-                custodiado.objeto.clave,
-            )
-        raise
+        return _guardar_y_registrar(entrante, registrar)

@@ -7,7 +7,9 @@ import magic
 
 from .errores import ArchivoRechazado
 
-# sniffed MIME type → (label for messages, extensions a name may carry)
+# sniffed MIME type → (label for messages, extensions a name may carry). libmagic sniffs a
+# macro-enabled OOXML file (.docm/.xlsm/.pptm) as its plain type; the macro step
+# (ofimatica.py) judges the content, not the name.
 PERMITIDOS = {
     "application/pdf": ("PDF", {".pdf"}),
     "image/jpeg": ("imagen JPEG", {".jpg", ".jpeg"}),
@@ -15,13 +17,13 @@ PERMITIDOS = {
     "image/tiff": ("imagen TIFF", {".tif", ".tiff"}),
     "application/msword": ("documento de Word", {".doc"}),
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (
-        "documento de Word", {".docx"}),
+        "documento de Word", {".docx", ".docm"}),
     "application/vnd.ms-excel": ("hoja de Excel", {".xls"}),
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (
-        "hoja de Excel", {".xlsx"}),
+        "hoja de Excel", {".xlsx", ".xlsm"}),
     "application/vnd.ms-powerpoint": ("presentación de PowerPoint", {".ppt"}),
     "application/vnd.openxmlformats-officedocument.presentationml.presentation": (
-        "presentación de PowerPoint", {".pptx"}),
+        "presentación de PowerPoint", {".pptx", ".pptm"}),
     "application/vnd.oasis.opendocument.text": ("documento ODT", {".odt"}),
     "application/vnd.oasis.opendocument.spreadsheet": ("hoja ODS", {".ods"}),
 }

@@ -47,6 +47,10 @@ class AdjuntoVersion(models.Model):
     tipo_mime = models.CharField(_("tipo (detectado)"), max_length=120)
     antivirus_resultado = models.CharField(_("resultado del antivirus"), max_length=120)
     antivirus_motor = models.CharField(_("motor y firmas del antivirus"), max_length=200)
+    macros = models.BooleanField(
+        _("contiene macros"), default=False,
+        help_text=_("Documento de oficina con macros, guardado y marcado (CUSTODIA «marcar»)."),
+    )
     firmante = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("firmante"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="+",

@@ -176,6 +176,16 @@ CUSTODIA = {
     "TEMP_DIR": env("CUSTODIA_TEMP_DIR", None),
     "S3_CHUNK": env_int("CUSTODIA_S3_CHUNK", 8 * 1024 * 1024),
     "S3_CONCURRENCIA": env_int("CUSTODIA_S3_CONCURRENCIA", 2),
+    # Office ZIP containers (DOCX/XLSX/PPTX/ODT/ODS), from the central directory, before
+    # storage (OWASP File Upload Cheat Sheet). Real documents: ratio ~10-20, a few hundred
+    # parts; zip bombs: ratios in the thousands.
+    "OFIMATICA_ENTRADAS_MAXIMAS": env_int("CUSTODIA_OFIMATICA_ENTRADAS_MAXIMAS", 10_000),
+    "OFIMATICA_DESCOMPRIMIDO_MAXIMO": env_int("CUSTODIA_OFIMATICA_DESCOMPRIMIDO_MAXIMO",
+                                              512 * 1024 * 1024),
+    "OFIMATICA_PROPORCION_MAXIMA": env_int("CUSTODIA_OFIMATICA_PROPORCION_MAXIMA", 100),
+    # Office files with macros (VBA, XLM, ODF Basic/scripts): "rechazar" or "marcar" (stored,
+    # flagged on the version). Any other value refuses.
+    "MACROS": env("CUSTODIA_MACROS", "rechazar"),
 }
 
 # Uploads: spool to disk beyond 2.5 MB; the custody handler stops an oversize upload early.

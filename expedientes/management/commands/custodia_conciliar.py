@@ -12,7 +12,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--eliminar", action="store_true", help="Retirar las versiones huérfanas.")
         parser.add_argument("--minutos", type=int, default=60,
-                            help="Ignorar huérfanas más recientes que esto (subidas en curso).")
+                            help="Ignorar huérfanas sin reserva más recientes que esto (objetos "
+                                 "anteriores a la reserva por transacción).")
 
     def handle(self, *args, eliminar=False, minutos=60, **options):
         informe = custodia_conciliar(gracia=timedelta(minutes=minutos), eliminar=eliminar)
@@ -21,8 +22,10 @@ class Command(BaseCommand):
                           + (f", retiradas: {informe.eliminadas}" if eliminar else ""))
         for objeto in informe.huerfanas[:50]:
             self.stdout.write(f"  {objeto.clave} {objeto.version_s3}")
+        self.stdout.write(f"En curso (su transacción sigue abierta, no se tocan): {informe.en_curso}")
         if informe.recientes:
-            self.stdout.write(f"Recientes (menos de {minutos} min, no evaluadas): {informe.recientes}")
+            self.stdout.write(f"Recientes sin reserva (menos de {minutos} min, no evaluadas): "
+                              f"{informe.recientes}")
         if informe.faltantes:
             self.stderr.write(self.style.ERROR(
                 f"Registros sin objeto en el almacén: {len(informe.faltantes)}"))
