@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('expedientes', '0005_busqueda_objeto'),
+        ('expedientes', '0007_conveniopago_registrado_en'),
     ]
 
     operations = [
