@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import django_filters
 from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join

@@ -78,6 +78,17 @@ def actuacion(expediente, usuarios):
 
 
 @pytest.fixture
+def tasa(db):
+    """The interest-rate table with one rate, 10 % a year since 2024 (a test file may override it)."""
+    from datetime import date
+    from decimal import Decimal
+
+    from expedientes.services.cuenta import tasa_registrar
+
+    return tasa_registrar(vigente_desde=date(2024, 1, 1), tasa_anual=Decimal("10.0000"), fuente="Prueba")
+
+
+@pytest.fixture
 def pdf():
     """A small real PDF, new bytes each call (clamd caches verdicts by content)."""
     from tests.factories import pdf_bytes

@@ -14,7 +14,9 @@ from expedientes import plazos
 from expedientes.calendario import fecha_formatear, termino_vencimiento
 from expedientes.custodia import custodiar
 from expedientes.documentos import documento_pdf, plantilla_renderizar
-from expedientes.documentos.contexto import EXTRA_EJEMPLO, contexto_documento, contexto_ejemplo
+from expedientes.documentos.contexto import (
+    EXTRA_EJEMPLO, contexto_documento, contexto_ejemplo, cuenta_para_documento,
+)
 from expedientes.models import ClaveDocumento, DocumentoEmitido, PlantillaDocumento, TipoActuacion
 
 from .actuaciones import actuacion_registrar
@@ -129,7 +131,7 @@ def documento_generar(*, expediente, clave: str, usuario, firmante=None, fecha: 
         return numero_doc, contexto_documento(expediente=e, fecha=fecha, firmante=firmante, extra=extra_doc)
 
     for _intento in range(INTENTOS):
-        expediente.refresh_from_db(fields=expediente.campos_propios)  # the caller's copy may be stale
+        expediente.refresh_from_db()  # the caller's copy (and what it prefetched) may be stale
         if validar:
             validar(expediente)
         numero_doc, contexto = contexto_de(expediente)
@@ -163,14 +165,13 @@ def documento_generar(*, expediente, clave: str, usuario, firmante=None, fecha: 
                           "algo al mismo tiempo). No se guardó nada: intente de nuevo.")
 
 
-def documento_diferencias(emitido: DocumentoEmitido) -> list[str]:
+def documento_diferencias(emitido: DocumentoEmitido, *, expediente=None) -> list[str]:
     """What a recomputation today (rates, calendar, ledger as they are now) says differently
-    from what the document printed. The document stays as issued; the screen says it."""
-    from expedientes.documentos.contexto import cuenta_para_documento
-
+    from what the document printed. The document stays as issued; the screen says it.
+    `expediente`: the emitido's, with its ledger prefetched (one read for all its documents)."""
     impreso = emitido.cifras
     try:
-        cuenta = cuenta_para_documento(emitido.expediente, emitido.fecha)
+        cuenta = cuenta_para_documento(expediente or emitido.expediente, emitido.fecha)
     except ValidationError as error:
         return [f"no se puede recalcular la cuenta: {' '.join(error.messages)}"]
     ahora = _cifras({"cuenta": cuenta, "plazos": plazos_del_documento(emitido.clave, emitido.fecha)})

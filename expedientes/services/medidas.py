@@ -96,6 +96,25 @@ def _copiar(origen: MedidaCautelar, destino: MedidaCautelar) -> MedidaCautelar:
     return destino
 
 
+def _medida_marcar(medida: MedidaCautelar, estado: str, **fechas) -> MedidaCautelar:
+    """The measure's new state and its date, on the locked row; the caller's copy follows."""
+    _expediente, actual = _medida_bloquear(medida)
+    actual.estado = estado
+    for campo, valor in fechas.items():
+        setattr(actual, campo, valor)
+    actual.save(update_fields=["estado", *fechas])
+    _copiar(actual, medida)
+    return actual
+
+
+def _no_anterior(fecha: date, referencia: date, acto: str, a_que: str, *, campo: str = "fecha") -> None:
+    """«El embargo (25/03/2025) no puede ser anterior a la respuesta de la entidad (24/03/2025).»"""
+    if fecha < referencia:
+        raise ValidationError({campo: (
+            f"{acto} ({fecha_formatear(fecha)}) no puede ser anterior {a_que} ({fecha_formatear(referencia)})."
+        )})
+
+
 def medida_respuesta_registrar(*, medida: MedidaCautelar, fecha: date, monto_retenido: Decimal,
                                observaciones: str = "") -> MedidaCautelar:
     fecha_no_futura(fecha, "de la respuesta", campo="fecha_respuesta")
@@ -104,11 +123,7 @@ def medida_respuesta_registrar(*, medida: MedidaCautelar, fecha: date, monto_ret
         if actual.estado != EstadoMedida.ENVIADA:
             raise ValidationError(
                 f"El oficio {actual.oficio_numero} ya no espera respuesta ({actual.get_estado_display()}).")
-        if fecha < actual.fecha_envio:
-            raise ValidationError({"fecha_respuesta": (
-                f"La respuesta ({fecha_formatear(fecha)}) no puede ser anterior al oficio "
-                f"({fecha_formatear(actual.fecha_envio)})."
-            )})
+        _no_anterior(fecha, actual.fecha_envio, "La respuesta", "al oficio", campo="fecha_respuesta")
         actual.fecha_respuesta, actual.monto_retenido = fecha, monto_retenido
         actual.observaciones = observaciones
         actual.estado = EstadoMedida.RESPONDIDA
@@ -130,20 +145,14 @@ def medida_convertir_embargo(*, medida: MedidaCautelar, fecha: date, usuario, fi
                 f"El expediente {e.numero} está en «{e.get_estado_display()}»: no se embarga mientras la "
                 "ejecución está suspendida (convenio de pago, impugnación) ni después del pago."
             )
-        if fecha < (actual.fecha_respuesta or actual.fecha_envio):
-            raise ValidationError({"fecha": (
-                f"El embargo ({fecha_formatear(fecha)}) no puede ser anterior a la respuesta de la entidad "
-                f"({fecha_formatear(actual.fecha_respuesta or actual.fecha_envio)})."
-            )})
+        _no_anterior(fecha, actual.fecha_respuesta or actual.fecha_envio, "El embargo",
+                     "a la respuesta de la entidad")
 
     def registrar(e, version):
-        _e, actual = _medida_bloquear(medida)
-        actual.estado, actual.fecha_embargo = EstadoMedida.EMBARGO, fecha
-        actual.save(update_fields=["estado", "fecha_embargo"])
+        actual = _medida_marcar(medida, EstadoMedida.EMBARGO, fecha_embargo=fecha)
         _pasar_si_corresponde(e, Estado.EMBARGO, usuario=usuario, fecha=fecha,
                               actuacion=version.adjunto.actuacion,
                               motivo=f"Embargo de USD {actual.monto_retenido} retenidos por {actual.entidad_nombre}.")
-        _copiar(actual, medida)
 
     documento_generar(expediente=medida.expediente, clave=ClaveDocumento.AUTO_EMBARGO, usuario=usuario,
                       firmante=firmante, fecha=fecha, validar=validar, registrar=registrar)
@@ -164,17 +173,10 @@ def medida_levantar(*, medida: MedidaCautelar, fecha: date, usuario, firmante=No
         actual = MedidaCautelar.objects.get(pk=medida.pk)
         if actual.estado not in ABIERTAS:
             raise ValidationError(f"El oficio {actual.oficio_numero} ya fue levantado.")
-        if fecha < actual.fecha_envio:
-            raise ValidationError({"fecha": (
-                f"El levantamiento ({fecha_formatear(fecha)}) no puede ser anterior al oficio "
-                f"({fecha_formatear(actual.fecha_envio)})."
-            )})
+        _no_anterior(fecha, actual.fecha_envio, "El levantamiento", "al oficio")
 
     def registrar(e, version):
-        _e, actual = _medida_bloquear(medida)
-        actual.estado, actual.fecha_levantamiento = EstadoMedida.LEVANTADA, fecha
-        actual.save(update_fields=["estado", "fecha_levantamiento"])
-        _copiar(actual, medida)
+        _medida_marcar(medida, EstadoMedida.LEVANTADA, fecha_levantamiento=fecha)
 
     documento_generar(expediente=medida.expediente, clave=ClaveDocumento.OFICIO_LEVANTAMIENTO, usuario=usuario,
                       firmante=firmante, fecha=fecha, numero=numero, validar=validar, registrar=registrar,

@@ -120,8 +120,10 @@ class ProcesoView(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "folder-open-inverse"
 
     def dispatch(self, request, *args, **kwargs):
-        self.expediente = get_object_or_404(ExpedientePage.objects.select_related("coactivado", "abogado"),
-                                            pk=kwargs["pk"])
+        # the ledger's rows once: the balance and every issued document's recomputation read them
+        self.expediente = get_object_or_404(
+            ExpedientePage.objects.select_related("coactivado", "abogado").prefetch_related("titulos", "costas", "pagos"),
+            pk=kwargs["pk"])
         if not policies.pagina_puede_ver(request.user, self.expediente):
             raise PermissionDenied
         self.puede_gestionar = self.expediente.permissions_for_user(request.user).can_edit()
@@ -166,7 +168,8 @@ class ProcesoView(WagtailAdminTemplateMixin, TemplateView):
             acciones_menu=[(a, titulo, boton, formularios[a]) for a, titulo, boton in MENU
                            if a not in CORRECCIONES or self.request.user.has_perm("expedientes.corregir_expediente")],
             correcciones=e.correcciones.select_related("usuario"),
-            emitidos=[(d, documento_diferencias(d)) for d in e.documentos_emitidos.select_related("version")],
+            emitidos=[(d, documento_diferencias(d, expediente=e))
+                      for d in e.documentos_emitidos.select_related("version__adjunto__actuacion")],
             **kwargs,
         )
 

@@ -35,10 +35,6 @@ pytestmark = pytest.mark.servicios
 transaccional = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-@pytest.fixture
-def tasa(db):
-    return tasa_registrar(vigente_desde=date(2024, 1, 1), tasa_anual=D("10.0000"), fuente="Prueba")
-
 
 def _en_paralelo(n, funcion):
     """Run `funcion` in n threads released together; returns (results, errors)."""

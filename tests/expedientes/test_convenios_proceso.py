@@ -13,17 +13,13 @@ from expedientes import plazos
 from expedientes.estados import Estado
 from expedientes.models import EstadoConvenio
 from expedientes.services.cuenta import (
-    convenio_registrar, convenio_revisar, cuenta_liquidar, pago_registrar, tasa_registrar,
+    convenio_registrar, convenio_revisar, cuenta_liquidar, pago_registrar,
 )
 from tests.factories import expediente_crear
 
 D = Decimal
 pytestmark = pytest.mark.servicios
 
-
-@pytest.fixture
-def tasa(db):
-    return tasa_registrar(vigente_desde=date(2024, 1, 1), tasa_anual=D("10.0000"), fuente="Prueba")
 
 
 def _pagar(expediente, usuarios, fecha, monto, recibo):

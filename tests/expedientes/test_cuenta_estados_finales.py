@@ -26,10 +26,6 @@ D = Decimal
 pytestmark = pytest.mark.servicios
 
 
-@pytest.fixture
-def tasa(db):
-    return tasa_registrar(vigente_desde=date(2024, 1, 1), tasa_anual=D("10.0000"), fuente="Prueba")
-
 
 def _pagar_todo(expediente, usuario, fecha=date(2025, 3, 20), recibo="R-TOTAL"):
     saldo = cuenta_liquidar(expediente, fecha).saldo

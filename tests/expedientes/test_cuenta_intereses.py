@@ -6,15 +6,11 @@ from decimal import Decimal
 
 import pytest
 
-from expedientes.services.cuenta import costa_registrar, cuenta_liquidar, pago_registrar, tasa_registrar
+from expedientes.services.cuenta import costa_registrar, cuenta_liquidar, pago_registrar
 
 D = Decimal
 pytestmark = pytest.mark.servicios
 
-
-@pytest.fixture
-def tasa(db):
-    return tasa_registrar(vigente_desde=date(2024, 1, 1), tasa_anual=D("10.0000"), fuente="Prueba")
 
 
 def test_una_costa_registrada_no_cambia_los_intereses(expediente, usuarios, tasa):

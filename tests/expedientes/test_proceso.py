@@ -10,17 +10,13 @@ from django.core.exceptions import ValidationError
 from expedientes.estados import Estado
 from expedientes.models import ConvenioPago, EstadoConvenio, Pago, Transicion
 from expedientes.services.cuenta import (
-    convenio_registrar, convenio_revisar, costa_registrar, cuenta_liquidar, pago_registrar, tasa_registrar,
+    convenio_registrar, convenio_revisar, costa_registrar, cuenta_liquidar, pago_registrar,
 )
 from expedientes.services.proceso import expediente_reanudar, expediente_transicion
 
 D = Decimal
 pytestmark = pytest.mark.servicios
 
-
-@pytest.fixture
-def tasa(db):
-    return tasa_registrar(vigente_desde=date(2024, 1, 1), tasa_anual=D("10.0000"), fuente="Prueba")
 
 
 def test_transicion_registra_quien_cuando_por_que(expediente, actuacion, usuarios):

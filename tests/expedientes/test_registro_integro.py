@@ -14,17 +14,13 @@ from expedientes.estados import Estado
 from expedientes.models import Correccion, ExpedientePage, ObjetoBusqueda, RegistroPublico, TipoActuacion, Transicion
 from expedientes.services.actuaciones import actuacion_registrar
 from expedientes.services.correcciones import expediente_asignar, expediente_corregir, titulo_corregir
-from expedientes.services.cuenta import pago_registrar, tasa_registrar
+from expedientes.services.cuenta import pago_registrar
 from expedientes.services.ilocalizables import busqueda_registrar
 from expedientes.services.proceso import expediente_transicion
 
 D = Decimal
 pytestmark = pytest.mark.servicios
 
-
-@pytest.fixture
-def tasa(db):
-    return tasa_registrar(vigente_desde=date(2024, 1, 1), tasa_anual=D("10.0000"), fuente="Prueba")
 
 
 def _a_embargo(expediente, usuario):
