@@ -46,9 +46,11 @@ ROLES = (
                                  "expedientes.view_tasainteres",
                                  "expedientes.change_plantilladocumento",
                                  "expedientes.view_plantilladocumento",
-                                 # only the jefe ends a file by baja and corrects its data
+                                 # only the jefe ends a file by baja, corrects its data
+                                 # and assigns (or reassigns) its lawyer
                                  "expedientes.baja_expediente",
-                                 "expedientes.corregir_expediente")),
+                                 "expedientes.corregir_expediente",
+                                 "expedientes.asignar_expediente")),
     Rol(ROL_ARCHIVISTA, "Archivo Central: recibe transferencias y custodia."),
     Rol(ROL_ASESORIA, "Recibe expedientes de insolvencia."),
     Rol(ROL_AUDITOR, "Consulta de solo lectura para control y auditoría."),

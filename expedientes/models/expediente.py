@@ -105,6 +105,7 @@ class ExpedientePage(CamposPropiosMixin, PaginaProtegidaMixin, LockedAddChildMix
         permissions = [
             ("baja_expediente", _("Puede dar de baja un expediente")),
             ("corregir_expediente", _("Puede corregir los datos de un expediente (título, fechas, provincia)")),
+            ("asignar_expediente", _("Puede asignar el abogado impulsor de un expediente")),
         ]
 
     def __str__(self):

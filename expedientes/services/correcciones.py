@@ -40,9 +40,10 @@ def _registrar(*, expediente, campo: str, anterior, nuevo, motivo: str, usuario)
     return correccion
 
 
-def _exigir_permiso(usuario) -> None:
-    if usuario is None or not usuario.has_perm("expedientes.corregir_expediente"):
-        raise ValidationError("Solo el jefe de coactivas corrige los datos de un expediente.")
+def _exigir_permiso(usuario, permiso: str = "expedientes.corregir_expediente",
+                    que: str = "corrige los datos de un expediente") -> None:
+    if usuario is None or not usuario.has_perm(permiso):
+        raise ValidationError(f"Solo el jefe de coactivas {que}.")
 
 
 def titulo_corregir(*, titulo: TituloCredito, capital: Decimal, motivo: str, usuario) -> TituloCredito:
@@ -115,8 +116,9 @@ def expediente_corregir(*, expediente: ExpedientePage, usuario, motivo: str,
 
 
 def expediente_asignar(*, expediente: ExpedientePage, abogado, usuario, motivo: str = "") -> Correccion | None:
-    """Assign (or reassign) the abogado impulsor. Logged like a correction."""
+    """Assign (or reassign) the abogado impulsor: the jefe's act, logged like a correction."""
     motivo = (motivo or "").strip() or "Asignación del abogado impulsor."
+    _exigir_permiso(usuario, "expedientes.asignar_expediente", "asigna el abogado impulsor")
     with transaction.atomic():
         actual = expediente_bloquear(expediente)
         if actual.abogado_id == (abogado.pk if abogado else None):

@@ -87,8 +87,10 @@ MENU = [
     ("titulo", "Corrección del título de crédito", "Corregir título"),
     ("corregir", "Corrección de datos (fecha de recepción, provincia)", "Corregir"),
 ]
-# Corrections are the jefe's (services/correcciones.py decides; the menu only hides them).
-CORRECCIONES = ("titulo", "corregir")
+# Corrections and assignment are the jefe's (services/correcciones.py decides; the menu only
+# hides what the user may not do).
+PERMISO_DE = {"titulo": "expedientes.corregir_expediente", "corregir": "expedientes.corregir_expediente",
+              "asignar": "expedientes.asignar_expediente"}
 
 
 def _formulario(accion, expediente, data=None):
@@ -166,7 +168,7 @@ class ProcesoView(WagtailAdminTemplateMixin, TemplateView):
             otros=expedientes_visibles(self.request.user).filter(coactivado=e.coactivado).exclude(pk=e.pk),
             puede_gestionar=self.puede_gestionar, formularios=formularios,
             acciones_menu=[(a, titulo, boton, formularios[a]) for a, titulo, boton in MENU
-                           if a not in CORRECCIONES or self.request.user.has_perm("expedientes.corregir_expediente")],
+                           if a not in PERMISO_DE or self.request.user.has_perm(PERMISO_DE[a])],
             correcciones=e.correcciones.select_related("usuario"),
             emitidos=[(d, documento_diferencias(d, expediente=e))
                       for d in e.documentos_emitidos.select_related("version__adjunto__actuacion")],
@@ -196,5 +198,7 @@ class ProcesoView(WagtailAdminTemplateMixin, TemplateView):
             else:
                 messages.success(request, ACCIONES[accion][2])
                 return redirect("expedientes_proceso", self.expediente.pk)
-        messages.error(request, "No se guardó: revise el formulario marcado.")
+        # the reasons also in the message: a refused action may have no form on the screen
+        motivos = " ".join(formulario.non_field_errors())
+        messages.error(request, f"No se guardó: {motivos or 'revise el formulario marcado.'}")
         return self.render_to_response(self.get_context_data(formularios={accion: formulario}, con_error=accion))

@@ -113,6 +113,8 @@ def test_fecha_de_recepcion_no_posterior_a_los_actos(expediente, usuarios):
 
 
 def test_asignacion_de_abogado_queda_registrada(expediente, usuarios):
+    with pytest.raises(ValidationError, match="Solo el jefe de coactivas asigna"):
+        expediente_asignar(expediente=expediente, abogado=usuarios["abogado"], usuario=usuarios["secretaria"])
     expediente_asignar(expediente=expediente, abogado=usuarios["abogado"], usuario=usuarios["jefe"])
     expediente.refresh_from_db()
     assert expediente.abogado == usuarios["abogado"]
@@ -154,6 +156,21 @@ def test_baja_solo_por_el_jefe(expediente, usuarios):
     expediente_transicion(expediente=expediente, hasta=Estado.BAJA, usuario=usuarios["jefe"], motivo="Prescripción")
     expediente.refresh_from_db()
     assert expediente.estado == Estado.BAJA
+
+
+def test_correcciones_y_asignacion_solo_en_el_menu_del_jefe(client, expediente, usuarios):
+    url = reverse("expedientes_proceso", args=[expediente.pk])
+    client.force_login(usuarios["secretaria"])
+    pantalla = client.get(url).content.decode()
+    assert "Corrección del título" not in pantalla and "Abogado impulsor</summary>" not in pantalla
+    respuesta = client.post(reverse("expedientes_proceso_accion", args=[expediente.pk, "asignar"]),
+                            {"asignar-abogado": usuarios["abogado"].pk, "asignar-motivo": "x"})
+    assert "Solo el jefe de coactivas asigna" in respuesta.content.decode()
+    expediente.refresh_from_db()
+    assert expediente.abogado is None
+    client.force_login(usuarios["jefe"])
+    pantalla = client.get(url).content.decode()
+    assert "Corrección del título" in pantalla and "Abogado impulsor</summary>" in pantalla
 
 
 def test_pantalla_de_proceso_muestra_la_precondicion(client, expediente, usuarios, tasa):
