@@ -63,7 +63,6 @@ class ActuacionPage(CamposPropiosMixin, PaginaProtegidaMixin, Page):
         HelpPanel(template="expedientes/panels/actuacion_adjuntos.html", heading=_("Adjuntos")),
     ]
     promote_panels = []
-    settings_panels = []  # no scheduled expiry or privacy: nothing leaves the tree by a date
 
     class Meta:
         verbose_name = _("actuación")

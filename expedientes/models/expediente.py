@@ -97,7 +97,6 @@ class ExpedientePage(CamposPropiosMixin, PaginaProtegidaMixin, LockedAddChildMix
         ),
     ]
     promote_panels = []
-    settings_panels = []  # no scheduled expiry or privacy: nothing leaves the tree by a date
 
     class Meta:
         verbose_name = _("expediente")

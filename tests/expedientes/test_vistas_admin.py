@@ -140,5 +140,6 @@ def test_editor_de_pagina_del_expediente_muestra_sin_editar_en_formato_local(cli
     assert (str(expediente.monto_titulo), expediente.fecha_recepcion, expediente.abogado) == (
         "1234.56", date(2025, 3, 13), None)
     assert expediente.numero == "MDT-DRTSPC-2025-0001"
+    client.force_login(usuarios["jefe"])  # the jefe assigns the lawyer
     proceso = client.get(reverse("expedientes_proceso", args=[expediente.pk])).content.decode()
     assert usuarios["abogado"].get_full_name() in proceso  # lawyers by name in «Abogado impulsor»

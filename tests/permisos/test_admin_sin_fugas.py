@@ -46,6 +46,38 @@ def test_nada_del_expediente_ajeno_en_el_admin(client, usuarios, expediente, act
             assert rastro not in contenido, f"{url} ({respuesta.status_code}) muestra «{rastro}»"
 
 
+def _acciones(expediente, actuacion):
+    """What issue 7 added or re-routed: the tree's refused actions (their own view for the
+    file room's page types), the process screen and each of its actions, corrections and
+    assignment included. GET and POST, following redirects to read the flash messages."""
+    from expedientes.views.proceso import ACCIONES
+
+    anio = expediente.get_parent()
+    paginas = [f"/admin/pages/{p.pk}/{accion}/" for p in (expediente, actuacion)
+               for accion in ("delete", "unpublish", "copy", "move")]
+    return paginas + [
+        f"/admin/pages/{actuacion.pk}/move/{anio.pk}/confirm/",
+        f"/admin/bulk/wagtailcore/page/unpublish/?id={expediente.pk}",
+        reverse("expedientes_proceso", args=[expediente.pk]),
+        *[reverse("expedientes_proceso_accion", args=[expediente.pk, accion]) for accion in ACCIONES],
+    ]
+
+
+@pytest.mark.parametrize("quien", ["auditor", "archivista", "sin_rol"])
+def test_acciones_del_proceso_y_del_arbol_no_muestran_lo_ajeno(client, usuarios, expediente, actuacion,
+                                                               rastros, quien):
+    client.force_login(usuarios[quien])
+    for url in _acciones(expediente, actuacion):
+        for metodo in (client.get, client.post):
+            respuesta = metodo(url, follow=True)
+            assert respuesta.status_code != 500, url
+            contenido = respuesta.content.decode()
+            for rastro in rastros:
+                assert rastro not in contenido, f"{metodo.__name__.upper()} {url} muestra «{rastro}»"
+    expediente.refresh_from_db()
+    assert expediente.live and expediente.estado == "iniciado" and not expediente.correcciones.exists()
+
+
 def test_quien_tiene_permiso_sigue_usando_el_selector(client, usuarios, expediente):
     client.force_login(usuarios["abogado"])
     anio = expediente.get_parent()
