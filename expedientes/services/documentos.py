@@ -18,6 +18,7 @@ from expedientes.documentos.contexto import (
     EXTRA_EJEMPLO, contexto_documento, contexto_ejemplo, cuenta_para_documento,
 )
 from expedientes.models import ClaveDocumento, DocumentoEmitido, PlantillaDocumento, TipoActuacion
+from expedientes.templatetags.coactivas import usd
 
 from .actuaciones import actuacion_registrar
 from .adjuntos import adjunto_registrar
@@ -178,7 +179,7 @@ def documento_diferencias(emitido: DocumentoEmitido, *, expediente=None) -> list
     diferencias = []
     for concepto, valor in impreso.get("cuenta", {}).items():
         if ahora["cuenta"].get(concepto) != valor:
-            diferencias.append(f"{concepto}: se notificó USD {valor}; recalculado hoy, USD {ahora['cuenta'].get(concepto)}")
+            diferencias.append(f"{concepto}: se notificó {usd(valor)}; recalculado hoy, {usd(ahora['cuenta'].get(concepto))}")
     for concepto, plazo in impreso.get("plazos", {}).items():
         nuevo = ahora["plazos"].get(concepto, {}).get("vence")
         if nuevo != plazo.get("vence"):
