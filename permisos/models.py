@@ -1,4 +1,30 @@
-# The access and custody log is Wagtail's own audit log (PageLogEntry), with the actions
-# registered in permisos/wagtail_hooks.py: it appears in each page's history and in the
-# admin's «Historial del sitio» report, filterable and exportable. Object permissions
-# (django-guardian) come with the permissions issue.
+"""Object permissions on expedientes, with django-guardian's direct foreign-key models.
+
+Guardian's generic tables (content type + object id as text) can't be joined to the page
+table and make every filtered listing slow (guardian#68; paperless-ngx #13499: non-superusers
+40× slower). A row here says: this user (or group) may see (view) or work on (change) this
+expediente and everything under it. Only permisos/ reads or writes these tables: the policy
+(permisos/policies.py) decides with them, permisos/services.py grants and revokes."""
+
+from django.db import models
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+
+class ExpedienteUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(
+        "expedientes.ExpedientePage", on_delete=models.CASCADE, related_name="permisos_usuario"
+    )
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = "permiso de usuario sobre un expediente"
+        verbose_name_plural = "permisos de usuario sobre expedientes"
+
+
+class ExpedienteGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(
+        "expedientes.ExpedientePage", on_delete=models.CASCADE, related_name="permisos_grupo"
+    )
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = "permiso de grupo sobre un expediente"
+        verbose_name_plural = "permisos de grupo sobre expedientes"

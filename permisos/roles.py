@@ -10,6 +10,7 @@ ROL_JEFE = "Jefe de coactivas"
 ROL_ARCHIVISTA = "Archivista"
 ROL_ASESORIA = "Asesoría Jurídica"
 ROL_AUDITOR = "Auditor"
+ROL_ADMINISTRADOR = "Administrador del sistema"
 
 
 @dataclass(frozen=True)
