@@ -5,3 +5,8 @@ class PermisosConfig(AppConfig):
     name = "permisos"
     verbose_name = "Permisos y auditoría"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .policies import politica_registrar
+
+        politica_registrar()

@@ -5,6 +5,7 @@ Each action parses its form and calls one service; the rules live in the service
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -127,7 +128,7 @@ class ProcesoView(WagtailAdminTemplateMixin, TemplateView):
             ExpedientePage.objects.select_related("coactivado", "abogado").prefetch_related("titulos", "costas", "pagos"),
             pk=kwargs["pk"])
         if not policies.pagina_puede_ver(request.user, self.expediente):
-            raise PermissionDenied
+            raise Http404  # as if it did not exist: trying ids tells nothing
         self.puede_gestionar = self.expediente.permissions_for_user(request.user).can_edit()
         return super().dispatch(request, *args, **kwargs)
 
