@@ -3,11 +3,11 @@
 from django.db.models import Prefetch
 
 from expedientes.models import ActuacionPage, Adjunto, AdjuntoVersion, ExpedientePage
-from permisos.policies import paginas_filtrar_visibles
+from permisos.policies import expedientes_filtrar_visibles
 
 
 def expedientes_visibles(usuario):
-    return paginas_filtrar_visibles(
+    return expedientes_filtrar_visibles(
         usuario, ExpedientePage.objects.live().select_related("coactivado")
     )
 

@@ -122,9 +122,20 @@ def expedientes_filtrar_visibles(usuario, expedientes: QuerySet, accion=VER) -> 
     return expedientes.filter(q_expedientes(usuario, accion))
 
 
+def _en(q: Q) -> Q:
+    """The rule as `pk IN (subquery)`: Wagtail's search backends accept only plain lookups on
+    indexed fields in a searched queryset (not EXISTS), and the page search, the choosers'
+    search and the admin API search what these filters return."""
+    from wagtail.models import Page
+
+    if not q:
+        return q
+    return Q(pk__in=Page.objects.filter(q).values("pk"))
+
+
 def paginas_filtrar_visibles(usuario, paginas: QuerySet) -> QuerySet:
     """Any queryset of pages (explorer, search, choosers, reports, API)."""
-    return paginas.filter(q_paginas(usuario))
+    return paginas.filter(_en(q_paginas(usuario)))
 
 
 def _expediente_de(pagina):
@@ -277,17 +288,33 @@ class PoliticaPaginas(PagePermissionPolicy):
                 acciones |= caminos[page.path[:fin]][0]
         return acciones
 
+    def instances_with_direct_explore_permission(self, user):
+        """Where the explorer starts: the unit's own rows, and the Juzgado for who sees
+        expedientes through guardian rows or the auditor's read (an abogado browses the years
+        down to their own files, not one expediente as the root)."""
+        from wagtail.models import Page
+
+        if user.is_superuser:
+            return super().instances_with_direct_explore_permission(user)
+        caminos = {camino for camino, accion in _filas_unidad(user) if accion in ACCIONES_LECTURA}
+        paginas = list(Page.objects.filter(path__in=caminos))
+        if self._caminos_guardian(user) or _lee_todo(user):
+            from expedientes.models import JuzgadoIndexPage
+
+            paginas += list(Page.objects.filter(pk__in=JuzgadoIndexPage.objects.values("pk")))
+        return paginas
+
     def instances_user_has_any_permission_for(self, user, actions):
         base = self._base_queryset_for_user(user)
         if base is not None:
             return base
-        return self.model._default_manager.filter(_q_acciones(user, set(actions)))
+        return self.model._default_manager.filter(_en(_q_acciones(user, set(actions))))
 
     def explorable_instances(self, user):
         base = self._base_queryset_for_user(user)
         if base is not None:
             return base
-        return self.model._default_manager.filter(q_paginas(user))
+        return self.model._default_manager.filter(_en(q_paginas(user)))
 
     def user_has_any_permission_for_instance(self, user, actions, instance):
         base = self._base_user_has_permission(user)
