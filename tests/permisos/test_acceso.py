@@ -23,6 +23,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from wagtail.users.models import UserProfile
 
 from permisos import acceso, checks, roles
 from tests.factories import usuario_con_rol
@@ -274,6 +275,45 @@ def test_cambio_de_clave_en_la_cuenta_exige_la_longitud(client, usuarios):
     assert "por lo menos 12 caracteres" in respuesta.content.decode()
     usuarios["secretaria"].refresh_from_db()
     assert usuarios["secretaria"].check_password(CLAVE)
+
+
+# --- the avatar upload is closed ----------------------------------------------------------
+
+def _png():
+    from PIL import Image
+
+    contenido = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(contenido, "PNG")
+    contenido.seek(0)
+    contenido.name = "foto.png"
+    return contenido
+
+
+def test_cuenta_sin_subida_de_avatar(client, usuarios, settings):
+    client.force_login(usuarios["secretaria"])
+    respuesta = client.get("/admin/account/")
+    assert respuesta.status_code == 200
+    contenido = respuesta.content.decode()
+    assert 'name="avatar-avatar"' not in contenido
+    assert 'name="name_email-first_name"' in contenido  # the rest of the page is Wagtail's
+
+    def archivos():
+        return set(Path(settings.MEDIA_ROOT).rglob("*"))
+
+    antes = archivos()
+    respuesta = client.post("/admin/account/", _cuenta_datos(usuarios["secretaria"]) | {
+        "avatar-avatar": _png(),
+    })
+    assert respuesta.status_code == 302, respuesta.content.decode()[:2000]
+    usuarios["secretaria"].refresh_from_db()
+    assert usuarios["secretaria"].last_name == "Nueva"  # the other panels still save
+    assert not UserProfile.get_for_user(usuarios["secretaria"]).avatar
+    assert archivos() == antes  # nothing written to the default storage
+
+
+def test_cuenta_exige_ingreso(client):
+    respuesta = client.get("/admin/account/")
+    assert respuesta.status_code == 302 and respuesta["Location"].startswith("/admin/login/")
 
 
 # --- production cookies -------------------------------------------------------------------
