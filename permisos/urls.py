@@ -1,7 +1,10 @@
 from django.urls import path
 
-from . import views
+from . import verificacion, views
 
 urlpatterns = [
     path("adjuntos/<uuid:uuid>/descargar/", views.adjunto_descargar, name="adjunto_descargar"),
+    # the second step of sign-in (permisos/acceso.py)
+    path("acceso/verificar/", verificacion.verificar, name="acceso_verificar"),
+    path("acceso/registrar/", verificacion.registrar, name="acceso_registrar"),
 ]
