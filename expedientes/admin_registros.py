@@ -18,6 +18,10 @@ from wagtail.admin.panels import (
     FieldPanel, FieldRowPanel, HelpPanel, InlinePanel, ObjectList,
 )
 from wagtail.admin.ui.tables import Column
+from wagtail.snippets.views.chooser import (
+    ChooseResultsView, ChooseView, SnippetChooserViewSet, SnippetChosenMultipleView,
+    SnippetChosenView,
+)
 from wagtail.snippets.views.snippets import (
     CreateView, EditView, IndexView, SnippetViewSet, SnippetViewSetGroup,
 )
@@ -28,6 +32,7 @@ from expedientes.models import Coactivado, Domicilio, PlantillaDocumento, TasaIn
 from expedientes.selectors import expedientes_visibles
 from expedientes.services.documentos import plantilla_validar
 from expedientes.templatetags.coactivas import register as filtros_de_plantilla
+from permisos import policies
 
 from .admin_calendario import DiaEspecialViewSet
 
@@ -135,8 +140,35 @@ class CoactivadoEditView(EditView):
         return super().save_instance()
 
 
+class _SoloVisibles:
+    """Mixed into the chooser's list views: only the debtors the policy lets the user see."""
+
+    def get_object_list(self):
+        return policies.coactivados_filtrar_visibles(self.request.user, super().get_object_list())
+
+
+class CoactivadoChooserViewSet(SnippetChooserViewSet):
+    """Wagtail's snippet chooser lists `model.objects.all()` with no permission check: here it
+    lists, searches and returns only what the user may see (an id outside it is a 404, from
+    permisos/guardas.py and from `get_object` here)."""
+
+    choose_view_class = type("ChooseView", (_SoloVisibles, ChooseView), {})
+    choose_results_view_class = type("ChooseResultsView", (_SoloVisibles, ChooseResultsView), {})
+
+    class chosen_view_class(SnippetChosenView):
+        def get_object(self, pk):
+            return policies.coactivados_filtrar_visibles(
+                self.request.user, self.model_class.objects.all()).get(pk=pk)
+
+    class chosen_multiple_view_class(SnippetChosenMultipleView):
+        def get_objects(self, pks):
+            return policies.coactivados_filtrar_visibles(
+                self.request.user, self.model_class.objects.filter(pk__in=pks))
+
+
 class CoactivadoViewSet(SnippetViewSet):
     model = Coactivado
+    chooser_viewset_class = CoactivadoChooserViewSet
     icon = "user"
     menu_label = _("Coactivados")
     add_view_class = CoactivadoCreateView
@@ -169,7 +201,7 @@ class CoactivadoViewSet(SnippetViewSet):
     ], base_form_class=CoactivadoForm)
 
     def get_queryset(self, request):
-        return Coactivado.objects.con_domicilio_vigente()
+        return policies.coactivados_filtrar_visibles(request.user, Coactivado.objects.con_domicilio_vigente())
 
 
 # --- Tasas de interés -------------------------------------------------------------------

@@ -228,6 +228,10 @@ class _Pagina:
     pk: int
     path: str
 
+    @property
+    def depth(self):  # treebeard: four characters per level
+        return len(self.path) // 4
+
 
 @dataclass(frozen=True)
 class _Permiso:

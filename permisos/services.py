@@ -65,3 +65,13 @@ def asignaciones_masivas(pares) -> int:
     filas = [ExpedienteUserObjectPermission(user_id=abogado_id, content_object_id=expediente_id, permission=p)
              for expediente_id, abogado_id in pares for p in permisos]
     return len(ExpedienteUserObjectPermission.objects.bulk_create(filas, ignore_conflicts=True, batch_size=2000))
+
+
+def asignaciones_sincronizar() -> int:
+    """Every expediente's assigned abogado holds its rows (expedientes assigned before the
+    rows existed, or restored from a backup): idempotent, one insert. Run by the
+    initialisation at every deploy."""
+    from expedientes.models import ExpedientePage
+
+    pares = ExpedientePage.objects.filter(abogado__isnull=False).values_list("pk", "abogado_id")
+    return asignaciones_masivas(pares.iterator(chunk_size=5000))

@@ -26,3 +26,17 @@ def selector_de_paginas_filtrado(pages, request):
     """Wagtail's page chooser lists every page (it is meant for picking link targets): here
     it shows only what the user may see."""
     return policies.paginas_filtrar_visibles(request.user, pages)
+
+
+@hooks.register("construct_reports_menu")
+def sin_informe_de_tipos_de_pagina(request, menu_items):
+    menu_items[:] = [item for item in menu_items if item.name != "page-types-usage"]
+
+
+@hooks.register("construct_homepage_summary_items")
+def sin_total_de_paginas(request, summary_items):
+    """Wagtail's home counts every page of the site (a count of expedientes the user may
+    not see): out. The home's own panels count what the user may see."""
+    from wagtail.admin.site_summary import PagesSummaryItem
+
+    summary_items[:] = [item for item in summary_items if not isinstance(item, PagesSummaryItem)]

@@ -10,7 +10,7 @@ from expedientes.models import JuzgadoIndexPage
 from expedientes.services.arbol import pagina_publicar_nueva
 from expedientes.services.calendario import calendario_sembrar
 from expedientes.services.documentos import plantillas_asegurar
-from permisos.services import roles_configurar
+from permisos.services import asignaciones_sincronizar, roles_configurar
 
 from .models import InicioPage
 
@@ -50,6 +50,7 @@ def portal_inicializar(*, preparar_bucket: bool = True) -> JuzgadoIndexPage:
                 usuario=None,
             )
         roles_configurar(juzgado=juzgado)
+        asignaciones_sincronizar()
         plantillas_asegurar()
         # National holidays around today; older or later years: manage.py calendario_sembrar
         hoy = timezone.localdate()

@@ -15,6 +15,12 @@ urlpatterns = [
     # Wagtail's own document and image libraries would take files without the antivirus
     # and outside the expedientes' permissions: closed.
     re_path(r"^admin/(documents|images)/", cerrado),
+    # Wagtail's page that raises an error on purpose (to try the 500 page): not in production
+    re_path(r"^admin/failwhale/", cerrado),
+    # «Page types usage» counts every page of each type and names the last edited one, for
+    # any user: it would tell how many expedientes exist and whose. The unit has no use for
+    # it (its own reports count what each user may see): closed, and out of the menu.
+    re_path(r"^admin/reports/page-types-usage/", cerrado),
     # the account page without the avatar upload (an image stored without the antivirus)
     path("admin/account/", cuenta.cuenta),
     # Every object an admin URL names is checked before the view: permisos/guardas.py.
