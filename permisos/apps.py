@@ -5,3 +5,6 @@ class PermisosConfig(AppConfig):
     name = "permisos"
     verbose_name = "Permisos y auditoría"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (checks register themselves)
