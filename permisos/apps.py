@@ -7,4 +7,6 @@ class PermisosConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import checks  # noqa: F401  (checks register themselves)
+        from . import checks, signal_handlers  # noqa: F401  (checks register themselves)
+
+        signal_handlers.registrar()

@@ -2,6 +2,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 
+from expedientes.models import ExpedientePage
+
 from . import auditoria, policies
 
 
@@ -26,3 +28,12 @@ def selector_de_paginas_filtrado(pages, request):
     """Wagtail's page chooser lists every page (it is meant for picking link targets): here
     it shows only what the user may see."""
     return policies.paginas_filtrar_visibles(request.user, pages)
+
+
+# --- the custody log -------------------------------------------------------------------------
+
+@hooks.register("before_edit_page")
+def vista_en_el_editor(request, page):
+    """Opening an expediente in the page editor shows it: a view (saving it is a POST)."""
+    if request.method == "GET" and isinstance(page, ExpedientePage):
+        auditoria.expediente_vista_registrar(expediente=page, request=request, pantalla="editor")
