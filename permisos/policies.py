@@ -61,6 +61,11 @@ def actuacion_puede_adjuntar(usuario, actuacion) -> bool:
     return actuacion.permissions_for_user(usuario).can_edit()
 
 
+def registro_custodia_puede_ver(usuario) -> bool:
+    """The custody log (reading and exporting it): the jefe and the auditor (permisos/roles.py)."""
+    return _activo(usuario) and usuario.has_perm("permisos.ver_registro_custodia")
+
+
 def paginas_filtrar_visibles(usuario, paginas: QuerySet) -> QuerySet:
     """Any queryset of pages (choosers, reports): the containers above the expedientes stay,
     expedientes and their actuaciones only where the user may see them."""

@@ -51,8 +51,11 @@ ROLES = (
                                  # and assigns (or reassigns) its lawyer
                                  "expedientes.baja_expediente",
                                  "expedientes.corregir_expediente",
-                                 "expedientes.asignar_expediente")),
+                                 "expedientes.asignar_expediente",
+                                 # reads and exports the custody log
+                                 "permisos.ver_registro_custodia")),
     Rol(ROL_ARCHIVISTA, "Archivo Central: recibe transferencias y custodia."),
     Rol(ROL_ASESORIA, "Recibe expedientes de insolvencia."),
-    Rol(ROL_AUDITOR, "Consulta de solo lectura para control y auditoría."),
+    Rol(ROL_AUDITOR, "Consulta de solo lectura para control y auditoría.",
+        permisos_modelo=("permisos.ver_registro_custodia",)),
 )

@@ -1,10 +1,12 @@
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.log_actions import LogFormatter
 
 from expedientes.models import ExpedientePage
 
-from . import auditoria, policies
+from . import auditoria, policies, views_custodia
 
 
 class _CustodiaFormatter(LogFormatter):
@@ -31,6 +33,26 @@ def selector_de_paginas_filtrado(pages, request):
 
 
 # --- the custody log -------------------------------------------------------------------------
+
+@hooks.register("register_admin_urls")
+def urls_registro_custodia():
+    return [
+        path("custodia/", views_custodia.RegistroCustodiaView.as_view(), name="permisos_registro_custodia"),
+        path("custodia/exportar/<str:formato>/", views_custodia.registro_custodia_exportar,
+             name="permisos_registro_custodia_exportar"),
+    ]
+
+
+class _RegistroCustodiaMenuItem(MenuItem):
+    def is_shown(self, request):
+        return policies.registro_custodia_puede_ver(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def menu_registro_custodia():
+    return _RegistroCustodiaMenuItem("Registro de custodia", reverse("permisos_registro_custodia"),
+                                     icon_name="list-ul", order=50)
+
 
 @hooks.register("before_edit_page")
 def vista_en_el_editor(request, page):
