@@ -9,10 +9,11 @@ class PermisosConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        from . import acceso, checks  # noqa: F401  (checks: system checks of sign-in)
+        from . import acceso, checks, signal_handlers  # noqa: F401  (checks register themselves)
         from .policies import politica_registrar
 
         politica_registrar()  # every page type asks permisos/policies.py
+        signal_handlers.registrar()  # the custody log's sign-in events
 
         # stamps the sign-in time for the absolute session expiry
         user_logged_in.connect(acceso.sesion_iniciar, dispatch_uid="permisos.acceso.inicio")

@@ -1,11 +1,21 @@
-"""The custody trail: who stored, downloaded or was refused which file version, when.
-Entries go to Wagtail's audit log on the actuación page that holds the file."""
+"""The custody trail of files: who stored, downloaded or was refused which file version, when.
+Each event goes to the custody log (permisos/custodia.py, the hash chain) and, because the
+page history shows it, to Wagtail's audit log on the actuación page that holds the file."""
 
 from wagtail.log_actions import log
+
+from .custodia import Accion, registro_anotar
+from .direcciones import direccion_de
 
 VERSION_REGISTRADA = "coactivas.adjunto.version"
 DESCARGA = "coactivas.adjunto.descarga"
 ACCESO_DENEGADO = "coactivas.adjunto.acceso_denegado"
+
+_ACCION_CUSTODIA = {
+    VERSION_REGISTRADA: Accion.CARGA,
+    DESCARGA: Accion.DESCARGA,
+    ACCESO_DENEGADO: Accion.ACCESO_DENEGADO,
+}
 
 
 def _datos_version(version):
@@ -20,10 +30,29 @@ def _datos_version(version):
     }
 
 
-def _ip(request):
-    return request.META.get("REMOTE_ADDR", "") if request is not None else ""
-
-
 def custodia_registrar(*, accion, version, usuario, request=None):
-    datos = _datos_version(version) | {"ip": _ip(request)}
-    return log(instance=version.adjunto.actuacion, action=accion, user=usuario, data=datos)
+    """Call it after the external work (the S3 put, opening the object): the custody log's
+    append lock lasts until the caller's transaction ends."""
+    actuacion = version.adjunto.actuacion
+    datos = _datos_version(version)
+    entrada = log(instance=actuacion, action=accion, user=usuario,
+                  data=datos | {"ip": direccion_de(request) or ""})
+    registro_anotar(
+        accion=_ACCION_CUSTODIA[accion], usuario=usuario, request=request,
+        expediente=actuacion.get_parent(),
+        objeto=(f"«{version.adjunto.titulo}» v{version.numero} ({version.nombre_original}), "
+                f"{actuacion.title}"),
+        sha256=version.sha256, datos=datos | {"actuacion": actuacion.pk},
+    )
+    return entrada
+
+
+def expediente_vista_registrar(*, expediente, request, pantalla: str) -> None:
+    """Someone was shown an expediente (its process screen, its page, its editor)."""
+    registro_anotar(accion=Accion.VISTA, request=request, expediente=expediente,
+                    objeto=f"Expediente {expediente.numero} ({pantalla})", datos={"ruta": request.path})
+
+
+def expediente_acceso_denegado_registrar(*, expediente, request, pantalla: str) -> None:
+    registro_anotar(accion=Accion.ACCESO_DENEGADO, request=request, expediente=expediente,
+                    objeto=f"Expediente {expediente.numero} ({pantalla})", datos={"ruta": request.path})

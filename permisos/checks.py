@@ -1,7 +1,11 @@
-"""System checks of sign-in: relaxing it must show wherever the portal starts."""
+"""System checks: relaxing sign-in, or a mistyped trusted proxy (skipped at run time by
+permisos/direcciones.py, so the custody log would record the proxy for every client), must
+show where deploys look (migrate, check, runserver)."""
+
+import ipaddress
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
 
 
 @register(Tags.security)
@@ -14,3 +18,18 @@ def otp_obligatorio(app_configs, **kwargs):
         hint="Solo para demostraciones. Quite PORTAL_OTP_OBLIGATORIO del entorno en producción.",
         id="permisos.W001",
     )]
+
+
+
+@register(Tags.security)
+def proxies_confiables(app_configs, **kwargs):
+    errores = []
+    for entrada in getattr(settings, "PORTAL_PROXIES_CONFIABLES", ()) or ():
+        try:
+            ipaddress.ip_network(entrada, strict=False)
+        except ValueError:
+            errores.append(Error(
+                f"PORTAL_PROXIES_CONFIABLES: «{entrada}» no es una dirección IP ni una red (CIDR).",
+                hint="Ejemplo: PORTAL_PROXIES_CONFIABLES=10.0.0.5,172.18.0.0/16", id="permisos.E001",
+            ))
+    return errores

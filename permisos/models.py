@@ -6,7 +6,10 @@ table and make every filtered listing slow (guardian#68; paperless-ngx #13499: n
 expediente and everything under it. Only permisos/ reads or writes these tables: the policy
 (permisos/policies.py) decides with them, permisos/services.py grants and revokes."""
 
+import pgtrigger
+from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 
@@ -28,3 +31,84 @@ class ExpedienteGroupObjectPermission(GroupObjectPermissionBase):
     class Meta(GroupObjectPermissionBase.Meta):
         verbose_name = "permiso de grupo sobre un expediente"
         verbose_name_plural = "permisos de grupo sobre expedientes"
+
+
+class RegistroCustodia(models.Model):
+    """One entry of the custody log: who did what, when, from where, with which file.
+
+    Append-only: the database itself refuses UPDATE, DELETE and TRUNCATE on this table (the
+    triggers below, installed by the migration), so not even a bug or a shell can rewrite
+    history through the application. Each entry also carries the SHA-256 of its own content
+    and of the entry before it (permisos/custodia.py): an entry changed or removed behind
+    the triggers' back breaks the chain, and `manage.py custodia_verificar` names it.
+    Only permisos/custodia.py writes here."""
+
+    class Accion(models.TextChoices):
+        VISTA = "vista", _("Vista de expediente")
+        DESCARGA = "descarga", _("Descarga")
+        CARGA = "carga", _("Carga / nueva versión")
+        CAMBIO_ESTADO = "cambio_estado", _("Cambio de estado")
+        ASIGNACION = "asignacion", _("Asignación")
+        CONCESION = "concesion", _("Concesión de permiso")
+        RETIRO = "retiro", _("Retiro de permiso")
+        EXPORTACION = "exportacion", _("Exportación")
+        COMPARTIR = "compartir", _("Compartir")
+        RETIRO_COMPARTIR = "retiro_compartir", _("Retiro de compartir")
+        ACUSE = "acuse", _("Acuse de recibo")
+        INICIO_SESION = "inicio_sesion", _("Inicio de sesión")
+        CIERRE_SESION = "cierre_sesion", _("Cierre de sesión")
+        INICIO_FALLIDO = "inicio_fallido", _("Inicio de sesión fallido")
+        ACCESO_DENEGADO = "acceso_denegado", _("Acceso denegado")
+
+    # Gap-free, assigned under a lock by registro_anotar: a missing number is a removed entry.
+    secuencia = models.BigIntegerField(_("secuencia"), primary_key=True, editable=False)
+    registrado_en = models.DateTimeField(_("fecha y hora"), editable=False)
+    # PROTECT: whoever acted stays in the log (deactivate a user, never delete one with history).
+    usuario = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("usuario"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    # The username at the time (or the one typed in a failed login, when no user matched).
+    usuario_nombre = models.CharField(_("nombre de usuario"), max_length=150, blank=True)
+    accion = models.CharField(_("acción"), max_length=20, choices=Accion.choices)
+    # PROTECT: deleting an expediente must never touch (UPDATE or DELETE) its log. Indexed
+    # by the composite index below.
+    expediente = models.ForeignKey(
+        "expedientes.ExpedientePage", verbose_name=_("expediente"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+", db_index=False,
+    )
+    objeto = models.TextField(_("objeto"), blank=True)
+    ip = models.GenericIPAddressField(_("dirección IP"), null=True, blank=True)
+    sha256 = models.CharField(_("SHA-256 del archivo"), max_length=64, blank=True)
+    datos = models.JSONField(_("datos"), default=dict, blank=True)
+    hash_anterior = models.CharField(_("hash del registro anterior"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64)
+
+    class Meta:
+        verbose_name = _("registro de custodia")
+        verbose_name_plural = _("registro de custodia")
+        # Nobody is ever given add/change/delete on the log: only reading it is a permission.
+        default_permissions = ()
+        permissions = [
+            ("ver_registro_custodia", _("Puede ver y exportar el registro de custodia")),
+        ]
+        indexes = [
+            models.Index(fields=["expediente", "registrado_en"], name="custodia_expediente_idx"),
+            models.Index(fields=["usuario_nombre", "registrado_en"], name="custodia_usuario_idx"),
+            models.Index(fields=["registrado_en"], name="custodia_fecha_idx"),
+        ]
+        # pgtrigger (not SQL kept by hand in a migration): the triggers are declared here next
+        # to the fields, makemigrations writes them, and `pgtrigger.ignore` is the one
+        # sanctioned way around them (the tests that prove the chain catches tampering).
+        triggers = [
+            pgtrigger.Protect(name="solo_anotar", operation=pgtrigger.Update | pgtrigger.Delete),
+            # TRUNCATE fires no row triggers: a statement-level one of its own.
+            pgtrigger.Trigger(
+                name="sin_vaciar", level=pgtrigger.Statement, when=pgtrigger.Before,
+                operation=pgtrigger.Truncate,
+                func="RAISE EXCEPTION 'pgtrigger: Cannot truncate % table', TG_TABLE_NAME;",
+            ),
+        ]
+
+    def __str__(self):
+        return f"#{self.secuencia} {self.get_accion_display()} {self.usuario_nombre}".strip()

@@ -61,12 +61,19 @@ class PaginaProtegidaMixin:
             )
 
     def serve(self, request, *args, **kwargs):
+        from expedientes.models import ExpedientePage
+        from permisos.auditoria import expediente_acceso_denegado_registrar, expediente_vista_registrar
         from permisos.policies import pagina_puede_ver
 
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
+        expediente = isinstance(self, ExpedientePage)
         if not pagina_puede_ver(request.user, self):
+            if expediente:
+                expediente_acceso_denegado_registrar(expediente=self, request=request, pantalla="página")
             raise Http404
+        if expediente:
+            expediente_vista_registrar(expediente=self, request=request, pantalla="página")
         response = super().serve(request, *args, **kwargs)
         response["Cache-Control"] = "private, no-store"
         return response

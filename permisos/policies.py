@@ -185,6 +185,12 @@ def actuacion_puede_adjuntar(usuario, actuacion) -> bool:
     return actuacion.permissions_for_user(usuario).can_edit()
 
 
+def registro_custodia_puede_ver(usuario) -> bool:
+    """The custody log (reading and exporting it): the jefe and the auditor (permisos/roles.py)."""
+    return _activo(usuario) and usuario.has_perm("permisos.ver_registro_custodia")
+
+
+
 def coactivados_filtrar_visibles(usuario, coactivados: QuerySet) -> QuerySet:
     """A debtor is seen by who keeps the registry for the whole unit, or through one of
     their expedientes the user may see."""

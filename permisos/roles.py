@@ -57,13 +57,16 @@ ROLES = (
                                  # and assigns (or reassigns) its lawyer
                                  "expedientes.baja_expediente",
                                  "expedientes.corregir_expediente",
-                                 "expedientes.asignar_expediente")),
+                                 "expedientes.asignar_expediente",
+                                 # reads and exports the custody log
+                                 "permisos.ver_registro_custodia")),
     Rol(ROL_ARCHIVISTA, "Archivo Central: recibe transferencias y custodia."),
     Rol(ROL_ASESORIA, "Recibe expedientes de insolvencia."),
     Rol(ROL_AUDITOR, "Consulta de solo lectura para control y auditoría.", (),
         ("expedientes.view_expedientepage", "expedientes.view_actuacionpage",
          "expedientes.view_coactivado", "expedientes.view_diaespecial",
-         "expedientes.view_tasainteres", "expedientes.view_plantilladocumento")),
+         "expedientes.view_tasainteres", "expedientes.view_plantilladocumento",
+         "permisos.ver_registro_custodia")),
     Rol(ROL_ADMINISTRADOR, "Administra usuarios y roles; no consulta expedientes.", (),
         ("auth.add_user", "auth.change_user", "auth.view_user", "auth.view_group")),
 )

@@ -44,18 +44,27 @@ def _permisos_de_asignacion():
         content_type=ContentType.objects.get_for_model(ExpedientePage), codename__in=ASIGNACION))
 
 
-def asignacion_aplicar(*, expediente, anterior, nuevo) -> None:
+def asignacion_aplicar(*, expediente, anterior, nuevo, usuario=None) -> None:
     """The assigned abogado sees and works on the expediente; the previous one no longer.
     Called inside the assignment's transaction, with the expediente's row locked, so the
-    rows and the `abogado` field change together."""
+    rows and the `abogado` field change together; each grant and revocation is logged."""
+    from .custodia import Accion, registro_anotar
+
     permisos = _permisos_de_asignacion()
+    codenames = [p.codename for p in permisos]
     if anterior is not None and (nuevo is None or anterior.pk != nuevo.pk):
         ExpedienteUserObjectPermission.objects.filter(
             user=anterior, content_object=expediente, permission__in=permisos).delete()
+        registro_anotar(accion=Accion.RETIRO, usuario=usuario, expediente=expediente,
+                        objeto=f"Acceso de {anterior.get_username()} al expediente",
+                        datos={"usuario": anterior.get_username(), "permisos": codenames})
     if nuevo is not None:
         ExpedienteUserObjectPermission.objects.bulk_create(
             [ExpedienteUserObjectPermission(user=nuevo, content_object_id=expediente.pk, permission=p)
              for p in permisos], ignore_conflicts=True)
+        registro_anotar(accion=Accion.CONCESION, usuario=usuario, expediente=expediente,
+                        objeto=f"Acceso de {nuevo.get_username()} al expediente",
+                        datos={"usuario": nuevo.get_username(), "permisos": codenames})
 
 
 def asignaciones_masivas(pares) -> int:

@@ -1,8 +1,12 @@
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.log_actions import LogFormatter
 
-from . import auditoria, policies
+from expedientes.models import ExpedientePage
+
+from . import auditoria, policies, views_custodia
 
 
 class _CustodiaFormatter(LogFormatter):
@@ -40,3 +44,32 @@ def sin_total_de_paginas(request, summary_items):
     from wagtail.admin.site_summary import PagesSummaryItem
 
     summary_items[:] = [item for item in summary_items if not isinstance(item, PagesSummaryItem)]
+
+
+# --- the custody log -------------------------------------------------------------------------
+
+@hooks.register("register_admin_urls")
+def urls_registro_custodia():
+    return [
+        path("custodia/", views_custodia.RegistroCustodiaView.as_view(), name="permisos_registro_custodia"),
+        path("custodia/exportar/<str:formato>/", views_custodia.registro_custodia_exportar,
+             name="permisos_registro_custodia_exportar"),
+    ]
+
+
+class _RegistroCustodiaMenuItem(MenuItem):
+    def is_shown(self, request):
+        return policies.registro_custodia_puede_ver(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def menu_registro_custodia():
+    return _RegistroCustodiaMenuItem("Registro de custodia", reverse("permisos_registro_custodia"),
+                                     icon_name="list-ul", order=50)
+
+
+@hooks.register("before_edit_page")
+def vista_en_el_editor(request, page):
+    """Opening an expediente in the page editor shows it: a view (saving it is a POST)."""
+    if request.method == "GET" and isinstance(page, ExpedientePage):
+        auditoria.expediente_vista_registrar(expediente=page, request=request, pantalla="editor")

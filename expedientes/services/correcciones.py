@@ -15,6 +15,7 @@ from expedientes.calendario import fecha_formatear
 from expedientes.estados import FINALES
 from expedientes.liquidacion import LiquidacionError
 from expedientes.models import Correccion, ExpedientePage, Provincia, TituloCredito
+from permisos.custodia import Accion, registro_anotar
 from permisos.services import asignacion_aplicar
 
 from .cuenta import cuenta_liquidar
@@ -127,8 +128,16 @@ def expediente_asignar(*, expediente: ExpedientePage, abogado, usuario, motivo: 
             return None
         anterior = actual.abogado
         ExpedientePage.objects.filter(pk=actual.pk).update(abogado=abogado)
-        asignacion_aplicar(expediente=actual, anterior=anterior, nuevo=abogado)
+        asignacion_aplicar(expediente=actual, anterior=anterior, nuevo=abogado, usuario=usuario)
         expediente.abogado = abogado
-        return _registrar(expediente=actual, campo="abogado impulsor",
-                          anterior=anterior.get_full_name() if anterior else "",
-                          nuevo=abogado.get_full_name() if abogado else "", motivo=motivo, usuario=usuario)
+        correccion = _registrar(expediente=actual, campo="abogado impulsor",
+                                anterior=anterior.get_full_name() if anterior else "",
+                                nuevo=abogado.get_full_name() if abogado else "", motivo=motivo, usuario=usuario)
+        registro_anotar(  # last: its lock lasts until the transaction ends
+            accion=Accion.ASIGNACION, usuario=usuario, expediente=actual,
+            objeto=f"Abogado impulsor: {correccion.nuevo or 'ninguno'}",
+            datos={"anterior": anterior.get_username() if anterior else None,
+                   "nuevo": abogado.get_username() if abogado else None, "motivo": motivo,
+                   "correccion": correccion.pk},
+        )
+        return correccion

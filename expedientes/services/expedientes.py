@@ -123,7 +123,7 @@ def expediente_abrir(
         anio_pagina = _anio_obtener(juzgado, anio, usuario)
         pagina_publicar_nueva(padre=anio_pagina, pagina=expediente, usuario=usuario)
         if abogado is not None:
-            asignacion_aplicar(expediente=expediente, anterior=None, nuevo=abogado)
+            asignacion_aplicar(expediente=expediente, anterior=None, nuevo=abogado, usuario=usuario)
         # The orden de cobro brings its título de crédito: the first entry of the ledger.
         titulo_registrar(
             expediente=expediente, numero=titulo_numero or f"TC-{numero}",

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from expedientes.estados import SUSPENSIVOS, Estado, transicion_permitida, siguientes
 from expedientes.models import ExpedientePage, Transicion
+from permisos.custodia import Accion, registro_anotar
 
 from .fechas import fecha_acto_validar
 from .precondiciones import precondiciones_verificar
@@ -47,6 +48,13 @@ def expediente_transicion(*, expediente: ExpedientePage, hasta: str, usuario, mo
         transicion.save()
         ExpedientePage.objects.filter(pk=actual.pk).update(estado=hasta)
         expediente.estado = hasta
+        # last: the custody log's append lock lasts until the (caller's) transaction ends
+        registro_anotar(
+            accion=Accion.CAMBIO_ESTADO, usuario=usuario, expediente=actual,
+            objeto=f"{Estado(desde).label} → {Estado(hasta).label}",
+            datos={"desde": desde, "hasta": hasta, "fecha": fecha, "motivo": motivo,
+                   "transicion": transicion.pk, "actuacion": actuacion.pk if actuacion else None},
+        )
         return transicion
 
 

@@ -21,7 +21,7 @@ from expedientes.selectors import actuaciones_de, expedientes_visibles
 from expedientes.services import correcciones, cuenta, ilocalizables, medidas
 from expedientes.services.documentos import documento_diferencias, documento_generar
 from expedientes.services.proceso import expediente_transicion
-from permisos import policies
+from permisos import auditoria, policies
 
 
 def _medida(expediente, datos):
@@ -128,9 +128,16 @@ class ProcesoView(WagtailAdminTemplateMixin, TemplateView):
             ExpedientePage.objects.select_related("coactivado", "abogado").prefetch_related("titulos", "costas", "pagos"),
             pk=kwargs["pk"])
         if not policies.pagina_puede_ver(request.user, self.expediente):
+            auditoria.expediente_acceso_denegado_registrar(
+                expediente=self.expediente, request=request, pantalla="pantalla del proceso")
             raise Http404  # as if it did not exist: trying ids tells nothing
         self.puede_gestionar = self.expediente.permissions_for_user(request.user).can_edit()
         return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        auditoria.expediente_vista_registrar(expediente=self.expediente, request=request,
+                                             pantalla="pantalla del proceso")
+        return super().get(request, *args, **kwargs)
 
     def get_page_title(self):
         return f"Expediente {self.expediente.numero}"

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "pgtrigger",  # the custody log's append-only triggers (permisos.RegistroCustodia)
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -77,6 +78,8 @@ MIDDLEWARE = [
     # an object the user may not see answers 404, like one that does not exist
     "permisos.guardas.ObjetosInvisibles404Middleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified()
+    # the client's address for the custody log, also where a service has no request
+    "permisos.direcciones.DireccionClienteMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # after authentication, OTP and messages: they log out / redirect with a message
     "permisos.middleware.SesionVencidaMiddleware",
@@ -277,6 +280,11 @@ WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILADMIN_USER_LOGIN_FORM = "portal.forms.LoginForm"
 WAGTAILADMIN_COMMENTS_ENABLED = False  # notes on a file are actuaciones, not page comments
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no requests to outside services from a court
+
+# The custody log records the client's address. Behind a reverse proxy REMOTE_ADDR is the
+# proxy's: list the proxies here (IPs or CIDRs, comma-separated) and the address is taken
+# from X-Forwarded-For, right to left, skipping these. From anyone else the header is ignored.
+PORTAL_PROXIES_CONFIABLES = env_list("PORTAL_PROXIES_CONFIABLES", "")
 
 # Headers: no sniffing, no framing, HTTPS settings in production.py
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -32,7 +32,7 @@ def _urls(expediente, actuacion):
         f"/admin/coactivas/actuaciones/{actuacion.pk}/adjuntos/",
         "/admin/snippets/expedientes/coactivado/",
         f"/admin/api/main/pages/{expediente.pk}/", "/admin/api/main/pages/?search=EMPRESA",
-        f"/admin/documents/", "/admin/images/",
+        "/admin/documents/", "/admin/images/",
     ]
 
 
