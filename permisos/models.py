@@ -28,3 +28,28 @@ class ExpedienteGroupObjectPermission(GroupObjectPermissionBase):
     class Meta(GroupObjectPermissionBase.Meta):
         verbose_name = "permiso de grupo sobre un expediente"
         verbose_name_plural = "permisos de grupo sobre expedientes"
+
+
+# --- Dossiers de insolvencia
+# Sharing a dossier with Asesoría Jurídica is a group row (view + change) for its group;
+# withdrawing it deletes the rows. permisos/services.py writes them, the policy reads them.
+
+
+class DossierUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(
+        "expedientes.DossierInsolvencia", on_delete=models.CASCADE, related_name="permisos_usuario"
+    )
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = "permiso de usuario sobre un dossier de insolvencia"
+        verbose_name_plural = "permisos de usuario sobre dossiers de insolvencia"
+
+
+class DossierGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(
+        "expedientes.DossierInsolvencia", on_delete=models.CASCADE, related_name="permisos_grupo"
+    )
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = "permiso de grupo sobre un dossier de insolvencia"
+        verbose_name_plural = "permisos de grupo sobre dossiers de insolvencia"

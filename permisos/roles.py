@@ -51,8 +51,16 @@ ROLES = (
                                  # and assigns (or reassigns) its lawyer
                                  "expedientes.baja_expediente",
                                  "expedientes.corregir_expediente",
-                                 "expedientes.asignar_expediente")),
+                                 "expedientes.asignar_expediente",
+                                 # assembles insolvency dossiers, sees them all, shares
+                                 # them with Asesoría Jurídica and withdraws them
+                                 "expedientes.add_dossierinsolvencia",
+                                 "expedientes.view_dossierinsolvencia",
+                                 "expedientes.compartir_dossierinsolvencia")),
     Rol(ROL_ARCHIVISTA, "Archivo Central: recibe transferencias y custodia."),
-    Rol(ROL_ASESORIA, "Recibe expedientes de insolvencia."),
+    # Nothing at model level, on purpose: a model permission on dossiers would open them
+    # all. It sees (view) and acknowledges / follows the lawsuit (change) only the dossiers
+    # shared with its group, one guardian row each (permisos.services.dossier_compartir).
+    Rol(ROL_ASESORIA, "Recibe los dossiers de insolvencia que se le comparten."),
     Rol(ROL_AUDITOR, "Consulta de solo lectura para control y auditoría."),
 )
