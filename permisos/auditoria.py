@@ -27,3 +27,19 @@ def _ip(request):
 def custodia_registrar(*, accion, version, usuario, request=None):
     datos = _datos_version(version) | {"ip": _ip(request)}
     return log(instance=version.adjunto.actuacion, action=accion, user=usuario, data=datos)
+
+
+# --- Dossiers de insolvencia: each step, with who and when, on the expediente's history
+DOSSIER_ARMADO = "coactivas.dossier.armado"
+DOSSIER_COMPARTIDO = "coactivas.dossier.compartido"
+DOSSIER_RETIRADO = "coactivas.dossier.retirado"
+DOSSIER_ACUSE = "coactivas.dossier.acuse"
+DOSSIER_JUICIO = "coactivas.dossier.juicio"
+
+
+def dossier_anotar(*, accion, dossier, usuario, datos=None, request=None):
+    """The one writer of the dossier's trail (the PDF's downloads go through
+    custodia_registrar, like every file)."""
+    datos = {"dossier": str(dossier.uuid), "sha256": dossier.version.sha256, **(datos or {}),
+             "ip": _ip(request)}
+    return log(instance=dossier.expediente, action=accion, user=usuario, data=datos)  # merge: registro_anotar
