@@ -5,6 +5,7 @@ Each action parses its form and calls one service; the rules live in the service
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -16,9 +17,10 @@ from expedientes import plazos
 from expedientes.custodia import ArchivoRechazado
 from expedientes.liquidacion import LiquidacionError
 from expedientes.models import ABIERTAS, EnvioFormulario, ExpedientePage, MedidaCautelar
-from expedientes.selectors import actuaciones_de, expedientes_visibles
+from expedientes.selectors import actuaciones_de, dossiers_de, expedientes_visibles
 from expedientes.services import correcciones, cuenta, ilocalizables, medidas
 from expedientes.services.documentos import documento_diferencias, documento_generar
+from expedientes.services.dossier import dossier_armable
 from expedientes.services.proceso import expediente_transicion
 from permisos import policies
 
@@ -127,7 +129,7 @@ class ProcesoView(WagtailAdminTemplateMixin, TemplateView):
             ExpedientePage.objects.select_related("coactivado", "abogado").prefetch_related("titulos", "costas", "pagos"),
             pk=kwargs["pk"])
         if not policies.pagina_puede_ver(request.user, self.expediente):
-            raise PermissionDenied
+            raise Http404  # as if it did not exist: the number and the debtor are not for everyone
         self.puede_gestionar = self.expediente.permissions_for_user(request.user).can_edit()
         return super().dispatch(request, *args, **kwargs)
 
@@ -170,6 +172,8 @@ class ProcesoView(WagtailAdminTemplateMixin, TemplateView):
             acciones_menu=[(a, titulo, boton, formularios[a]) for a, titulo, boton in MENU
                            if a not in PERMISO_DE or self.request.user.has_perm(PERMISO_DE[a])],
             correcciones=e.correcciones.select_related("usuario"),
+            dossiers=dossiers_de(self.request.user, e),
+            puede_armar_dossier=dossier_armable(e) and policies.dossier_puede_armar(self.request.user, e),
             emitidos=[(d, documento_diferencias(d, expediente=e))
                       for d in e.documentos_emitidos.select_related("version__adjunto__actuacion")],
             **kwargs,
