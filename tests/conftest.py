@@ -55,6 +55,7 @@ def usuarios(juzgado):
         "jefe": usuario_con_rol(roles.ROL_JEFE, username="jefe"),
         "auditor": usuario_con_rol(roles.ROL_AUDITOR, username="auditor"),
         "archivista": usuario_con_rol(roles.ROL_ARCHIVISTA, username="archivista"),
+        "asesoria": usuario_con_rol(roles.ROL_ASESORIA, username="asesoria"),
         "sin_rol": usuario_con_rol(None, username="visitante"),
     }
 

@@ -92,7 +92,7 @@ def test_ordenar_medida_genera_el_oficio(client, usuarios, expediente, tasa):
 @pytest.mark.parametrize("quien", ["auditor", "sin_rol"])
 def test_ficha_ajena_prohibida(client, usuarios, expediente, quien):
     client.force_login(usuarios[quien])
-    assert client.get(reverse("expedientes_proceso", args=[expediente.pk])).status_code in (302, 403)
+    assert client.get(reverse("expedientes_proceso", args=[expediente.pk])).status_code in (302, 404)
     client.post(reverse("expedientes_proceso_accion", args=[expediente.pk, "costa"]), {
         "costa-fecha": "20/03/2025", "costa-concepto": "x", "costa-monto": "10"})
     assert not expediente.costas.exists()
