@@ -69,8 +69,9 @@ def _lector(ruta: str, archivos: ExitStack) -> PdfReader:
     lector = PdfReader(archivos.enter_context(open(ruta, "rb")), strict=False)
     if lector.is_encrypted and not lector.decrypt(""):
         raise PermissionError
-    for pagina in lector.pages:  # a broken page tree fails here, not half-way through the join
-        pagina.cropbox
+    # a broken page tree or page box fails here, not half-way through the join
+    if any(float(p.cropbox.width) <= 0 or float(p.cropbox.height) <= 0 for p in lector.pages):
+        raise ValueError("página sin tamaño")
     return lector
 
 

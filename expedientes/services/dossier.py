@@ -25,7 +25,11 @@ from expedientes.custodia import almacen, custodiar
 from expedientes.documentos.dossier import Pieza, dossier_pdf
 from expedientes.estados import Estado
 from expedientes.models import (
-    ActualizacionJuicio, AdjuntoVersion, DossierActuacion, DossierInsolvencia, EstadoDossier,
+    ActualizacionJuicio,
+    AdjuntoVersion,
+    DossierActuacion,
+    DossierInsolvencia,
+    EstadoDossier,
     TipoActuacion,
 )
 from expedientes.selectors import actuaciones_para_dossier
@@ -171,18 +175,19 @@ def dossier_armar(*, expediente, actuaciones, usuario) -> DossierInsolvencia:
             # day are two acts, each with its own page
             actuacion = actuacion_registrar(
                 expediente=bloqueado, tipo=TipoActuacion.DOSSIER_INSOLVENCIA, fecha=timezone.localdate(),
-                numero=str(bloqueado.dossiers.count() + 1), usuario=usuario, resumen=f"Para Asesoría Jurídica: {len(elegidas)} actuaciones, "
-                                         f"{len(piezas)} archivos, {folios['total']} folios.")
-            version = adjunto_registrar(actuacion=actuacion, titulo=TITULO, custodiado=custodiado,
-                                        usuario=usuario, generado_con="Dossier de insolvencia (índice, "
-                                        "documentos foliados y manifiesto)")
+                numero=str(bloqueado.dossiers.count() + 1), usuario=usuario,
+                resumen=f"Para Asesoría Jurídica: {len(elegidas)} actuaciones, {len(piezas)} archivos, "
+                        f"{folios['total']} folios.")
+            version = adjunto_registrar(
+                actuacion=actuacion, titulo=TITULO, custodiado=custodiado, usuario=usuario,
+                generado_con="Dossier de insolvencia (índice, documentos foliados y manifiesto)")
             dossier = DossierInsolvencia(uuid=referencia, expediente=bloqueado, version=version,
                                          manifiesto=manifiesto, folios=folios["total"],
                                          armado_por=usuario, armado_en=armado_en)
             dossier.full_clean()
             dossier.save()
-            DossierActuacion.objects.bulk_create(
-                DossierActuacion(dossier=dossier, actuacion=a, orden=n) for n, a in enumerate(elegidas, start=1))
+            DossierActuacion.objects.bulk_create(DossierActuacion(dossier=dossier, actuacion=a, orden=n)
+                                                 for n, a in enumerate(elegidas, start=1))
             auditoria.dossier_anotar(accion=auditoria.DOSSIER_ARMADO, dossier=dossier, usuario=usuario,
                                      datos={"folios": folios["total"], "archivos": len(piezas),
                                             "actuaciones": [a.pk for a in elegidas]})
@@ -205,12 +210,14 @@ def dossier_acusar_recibo(*, dossier, usuario, request=None) -> DossierInsolvenc
         if not policies.dossier_puede_gestionar(usuario, actual):
             raise ValidationError("Solo Asesoría Jurídica, con el dossier compartido, acusa su recibo.")
         if actual.estado == EstadoDossier.RECIBIDO:
-            raise ValidationError(f"El recibo ya se acusó el {fecha_formatear(timezone.localdate(actual.acuse_en))}.")
+            acuse = fecha_formatear(timezone.localdate(actual.acuse_en))
+            raise ValidationError(f"El recibo ya se acusó el {acuse}.")
         actual.estado = EstadoDossier.RECIBIDO
         actual.acuse_por, actual.acuse_en = usuario, timezone.now()
         actual.full_clean()
         actual.save(update_fields=["estado", "acuse_por", "acuse_en"])
-        auditoria.dossier_anotar(accion=auditoria.DOSSIER_ACUSE, dossier=actual, usuario=usuario, request=request)
+        auditoria.dossier_anotar(accion=auditoria.DOSSIER_ACUSE, dossier=actual, usuario=usuario,
+                                 request=request)
     return actual
 
 
@@ -235,10 +242,10 @@ def dossier_juicio_registrar(*, dossier, numero_juicio: str, judicatura: str, es
         actual.full_clean()
         actual.save(update_fields=["numero_juicio", "judicatura", "estado_juicio", "juicio_actualizado_por",
                                    "juicio_actualizado_en"])
-        auditoria.dossier_anotar(accion=auditoria.DOSSIER_JUICIO, dossier=actual, usuario=usuario, request=request,
-                                 datos={"numero_juicio": registro.numero_juicio, "judicatura": registro.judicatura,
-                                        "estado_juicio": registro.estado_juicio,
-                                        "observaciones": registro.observaciones})
+        auditoria.dossier_anotar(
+            accion=auditoria.DOSSIER_JUICIO, dossier=actual, usuario=usuario, request=request,
+            datos={"numero_juicio": registro.numero_juicio, "judicatura": registro.judicatura,
+                   "estado_juicio": registro.estado_juicio, "observaciones": registro.observaciones})
     return registro
 
 

@@ -19,7 +19,11 @@ from expedientes.forms_dossier import DossierArmarForm, JuicioForm, RetiroForm
 from expedientes.models import DossierInsolvencia, ExpedientePage
 from expedientes.selectors import dossiers_de
 from expedientes.services.dossier import (
-    dossier_acciones, dossier_acusar_recibo, dossier_armable, dossier_armar, dossier_juicio_registrar,
+    dossier_acciones,
+    dossier_acusar_recibo,
+    dossier_armable,
+    dossier_armar,
+    dossier_juicio_registrar,
 )
 from permisos import policies
 from permisos.services import dossier_compartir, dossier_retirar
@@ -29,7 +33,8 @@ class _DossiersMixin(WagtailAdminTemplateMixin):
     header_icon = "folder-inverse"
 
     def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [{"url": reverse("dossiers_listado"), "label": "Dossiers de insolvencia"}]
+        return self.breadcrumbs_items + [
+            {"url": reverse("dossiers_listado"), "label": "Dossiers de insolvencia"}]
 
 
 class DossierArmarView(_DossiersMixin, TemplateView):
@@ -37,7 +42,8 @@ class DossierArmarView(_DossiersMixin, TemplateView):
     page_title = "Armar dossier para Asesoría Jurídica"
 
     def dispatch(self, request, *args, **kwargs):
-        self.expediente = get_object_or_404(ExpedientePage.objects.select_related("coactivado"), pk=kwargs["pk"])
+        self.expediente = get_object_or_404(ExpedientePage.objects.select_related("coactivado"),
+                                            pk=kwargs["pk"])
         if not policies.dossier_puede_armar(request.user, self.expediente):
             raise Http404
         return super().dispatch(request, *args, **kwargs)
@@ -60,8 +66,8 @@ class DossierArmarView(_DossiersMixin, TemplateView):
         form = DossierArmarForm(request.POST, expediente=self.expediente)
         if form.is_valid():
             try:
-                dossier = dossier_armar(expediente=self.expediente, actuaciones=form.cleaned_data["actuaciones"],
-                                        usuario=request.user)
+                dossier = dossier_armar(expediente=self.expediente, usuario=request.user,
+                                        actuaciones=form.cleaned_data["actuaciones"])
             except ValidationError as error:
                 errores_al_formulario(form, error)
             except ArchivoRechazado as rechazo:

@@ -20,12 +20,20 @@ from wagtail.models import PageLogEntry
 from expedientes.custodia import almacen
 from expedientes.estados import Estado
 from expedientes.models import (
-    AdjuntoVersion, DossierInsolvencia, EstadoDossier, ObjetoBusqueda, TipoActuacion,
+    AdjuntoVersion,
+    DossierInsolvencia,
+    EstadoDossier,
+    ObjetoBusqueda,
+    TipoActuacion,
 )
 from expedientes.selectors import actuaciones_de
 from expedientes.services.actuaciones import actuacion_registrar
 from expedientes.services.adjuntos import adjunto_crear, adjunto_version_crear
-from expedientes.services.dossier import dossier_acusar_recibo, dossier_armar, dossier_juicio_registrar
+from expedientes.services.dossier import (
+    dossier_acusar_recibo,
+    dossier_armar,
+    dossier_juicio_registrar,
+)
 from expedientes.services.ilocalizables import busqueda_registrar, insolvencia_declarar
 from expedientes.services.proceso import expediente_transicion
 from permisos import auditoria, policies, roles
@@ -297,3 +305,22 @@ def test_politica_de_dossiers(usuarios, insolvente):
         dossier_retirar(dossier=dossier, usuario=jefe, motivo="  ")
     assert "Indique el motivo del retiro." in error.value.messages
     assert re.fullmatch(r"[0-9a-f]{64}", dossier.version.sha256)
+
+
+def test_nadie_mas_ve_el_dossier(client, usuarios, insolvente):
+    """Compartido con Asesoría: para el resto de la unidad, ni el dossier ni el coactivado."""
+    dossier = dossier_armar(expediente=insolvente, actuaciones=actuaciones_de(insolvente), usuario=usuarios["jefe"])
+    dossier_compartir(dossier=dossier, usuario=usuarios["jefe"])
+    def negado(respuesta):  # 404; without access to the admin, Wagtail's redirect to the login
+        return respuesta.status_code == 404 or "/admin/login/" in respuesta.get("Location", "")
+
+    for quien in ("secretaria", "abogado", "auditor", "archivista", "sin_rol"):
+        client.force_login(usuarios[quien])
+        assert client.get(reverse("dossier_descargar", args=[dossier.uuid])).status_code == 404
+        assert negado(client.get(reverse("dossier_ver", args=[dossier.uuid]))), quien
+        for accion in ("compartir", "retirar", "acuse", "juicio"):
+            assert negado(client.post(reverse("dossier_accion", args=[dossier.uuid, accion]))), (quien, accion)
+        listado = client.get(reverse("dossiers_listado"), follow=True).content.decode()
+        assert str(dossier.uuid)[:8] not in listado and insolvente.coactivado.nombre not in listado
+    dossier.refresh_from_db()
+    assert dossier.estado == EstadoDossier.COMPARTIDO and dossier.acuse_en is None
