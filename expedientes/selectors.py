@@ -5,11 +5,11 @@ from django.db.models import Prefetch
 from expedientes.models import (
     ActuacionPage, Adjunto, AdjuntoVersion, DossierInsolvencia, ExpedientePage, TipoActuacion,
 )
-from permisos.policies import dossiers_visibles, paginas_filtrar_visibles
+from permisos.policies import dossiers_visibles, expedientes_filtrar_visibles
 
 
 def expedientes_visibles(usuario):
-    return paginas_filtrar_visibles(
+    return expedientes_filtrar_visibles(
         usuario, ExpedientePage.objects.live().select_related("coactivado")
     )
 

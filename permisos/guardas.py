@@ -1,57 +1,159 @@
-"""Guards in front of the few Wagtail admin views that show page titles by id without
-asking page permissions (they were built for choosing link targets and bulk actions). The
-titles of expedientes carry the debtor's name: here they answer 404 for a page the user may
-not see, and then hand over to Wagtail's own view."""
+"""Forbidden looks missing, in front of every view. Wagtail answers a forbidden object with a
+flash message and a redirect (or 403), and a missing one with 404: trying ids would tell how
+many exist. `ObjetosInvisibles404Middleware` reads the resolved URL before the view runs,
+finds every object it names (its kwargs, and the `?id=` of choosers and bulk actions) and
+answers 404 when the permission policy says the user may not see one of them, exactly as
+when it does not exist.
 
-from functools import wraps
+`OBJETOS` maps each id-like URL kwarg to what it names; `SECUNDARIOS` are ids checked by the
+view against an object already named (a revision of a page, a task state of a workflow on a
+page). tests/permisos/test_recorrido_urls.py fails for any URL kwarg in neither."""
 
-from django.db.models import Q
+from functools import cache
+
+from django.apps import apps
+from django.contrib.auth.models import Group
 from django.http import Http404
-from wagtail.admin.views import chooser
-from wagtail.admin.views.bulk_action import index as acciones_masivas_wagtail
-from wagtail.models import Page
+from django.utils.cache import add_never_cache_headers
+from django.views.defaults import page_not_found
+from wagtail.models import Collection, Page, Site, Task, Workflow
 
-from .policies import paginas_filtrar_visibles
+from . import policies
 
+PAGINA = "pagina"
+# kwarg -> what it names, when it names the same thing wherever it appears
+OBJETOS = {
+    "page_id": PAGINA, "parent_page_id": PAGINA, "page_to_move_id": PAGINA,
+    "destination_id": PAGINA, "page_pk": PAGINA, "collection_id": Collection,
+    "workflow_pk": Workflow, "task_id": Task,
+}
+# kwargs whose meaning depends on the URL (the model of `pk`, `object_id`)
+POR_URL = {"pk", "object_id"}
+# ids the view looks up under an object named above (its revisions, its workflow's states),
+# or the user's own (an editing session), ids the project's own views check with the policy
+# (an actuación's files, a file version), and Wagtail's closed libraries and tokens
+SECUNDARIOS = {"revision_id", "revision_id_a", "revision_id_b", "task_state_id", "workflow_state_id",
+               "page_view_restriction_id", "session_id", "uidb64", "token", "uuid", "actuacion_id",
+               "image_id", "document_id", "doc_id", "uploaded_file_id", "path", "filter_spec"}
+# not ids: names of actions, apps and models
+NOMBRES = {"action", "action_name", "accion", "app_label", "app_name", "model_name",
+           "content_type_app_name", "content_type_model_name", "slug"}
 
-def _exigir_visibles(usuario, paginas) -> None:
-    if paginas_filtrar_visibles(usuario, paginas).count() != paginas.count():
-        raise Http404
-
-
-def _ids(valores) -> list[int]:
-    return [int(v) for v in valores if str(v).isdigit()]
-
-
-def _guardada(vista, paginas_de):
-    @wraps(vista)
-    def envoltura(request, *args, **kwargs):
-        _exigir_visibles(request.user, paginas_de(request, kwargs))
-        return vista(request, *args, **kwargs)
-
-    return envoltura
-
-
-selector_navegar = _guardada(
-    chooser.BrowseView.as_view(),
-    lambda request, kwargs: Page.objects.filter(pk=kwargs["parent_page_id"]),
-)
-
-selector_elegidas = _guardada(
-    chooser.ChosenMultipleView.as_view(),
-    lambda request, kwargs: Page.objects.filter(pk__in=_ids(request.GET.getlist("id"))),
-)
+_MODELO_DE_ESPACIO = {
+    "wagtailusers_users": "auth.User", "wagtailusers_groups": Group, "wagtailsites": Site,
+    "wagtailadmin_collections": Collection, "wagtailadmin_pages": PAGINA,
+    "wagtailadmin_api:pages": PAGINA,
+}
 
 
-def _paginas_de_accion_masiva(request, kwargs):
-    ids = request.GET.getlist("id")
-    if "all" not in ids:
-        return Page.objects.filter(pk__in=_ids(ids))
-    # «select all» in a listing: the parent and every child of it
-    padre = Page.objects.filter(pk__in=_ids([request.GET.get("childOf")])).first()
+@cache
+def _modelos_de_snippets() -> dict[str, type]:
+    from wagtail.snippets.models import get_snippet_models
+
+    modelos = {}
+    for modelo in get_snippet_models():
+        etiqueta = f"{modelo._meta.app_label}_{modelo._meta.model_name}"
+        modelos[f"wagtailsnippets_{etiqueta}"] = modelo
+        modelos[f"wagtailsnippetchoosers_{etiqueta}"] = modelo
+    return modelos
+
+
+def _modelo(nombre):
+    if isinstance(nombre, str) and nombre != PAGINA:
+        return apps.get_model(nombre)
+    return nombre
+
+
+def _modelo_de_pk(match, kwargs):
+    espacio = match.namespace
+    if espacio in _MODELO_DE_ESPACIO:
+        return _modelo(_MODELO_DE_ESPACIO[espacio])
+    if espacio in _modelos_de_snippets():
+        return _modelos_de_snippets()[espacio]
+    if espacio == "wagtailadmin_workflows":
+        return Task if "task" in (match.url_name or "") else Workflow
+    if espacio == "wagtailsettings" and "app_name" in kwargs:
+        return _modelo_o_nada(kwargs["app_name"], kwargs["model_name"])
+    return None  # the project's own views: they ask the policy themselves
+
+
+def _modelo_o_nada(app_label, model_name):
+    try:
+        modelo = apps.get_model(app_label, model_name)
+    except LookupError:
+        raise Http404 from None
+    return PAGINA if issubclass(modelo, Page) else modelo
+
+
+def objetos_nombrados(match, kwargs, get) -> list[tuple[object, list]]:
+    """[(model or PAGINA, [ids])] that this request names."""
+    nombrados = []
+    for clave, valor in kwargs.items():
+        if clave in OBJETOS:
+            nombrados.append((OBJETOS[clave], [valor]))
+        elif clave == "pk":
+            modelo = _modelo_de_pk(match, kwargs)
+            if modelo is not None:
+                nombrados.append((modelo, [valor]))
+        elif clave == "object_id" and "app_label" in kwargs:
+            nombrados.append((_modelo_o_nada(kwargs["app_label"], kwargs["model_name"]), [valor]))
+    nombre = match.url_name
+    if nombre == "wagtailadmin_choose_page_chosen_multiple":
+        nombrados.append((PAGINA, get.getlist("id")))
+    elif nombre == "wagtail_bulk_action":
+        modelo = _modelo_o_nada(kwargs["app_label"], kwargs["model_name"])
+        ids = get.getlist("id")
+        if "all" in ids:  # «select all» of a listing: its parent and all its children, or everything
+            ids = _pagina_e_hijas(get.get("childOf")) if modelo == PAGINA else ["*"]
+        nombrados.append((modelo, ids))
+    return nombrados
+
+
+def _pagina_e_hijas(valor) -> list:
+    padre = Page.objects.filter(pk=valor).first() if str(valor).isdigit() else None
     if padre is None:
         raise Http404
-    return Page.objects.filter(Q(pk=padre.pk) | Q(pk__in=padre.get_children().values("pk")))
+    return [padre.pk, *padre.get_children().values_list("pk", flat=True)]
 
 
-acciones_masivas_paginas = _guardada(acciones_masivas_wagtail, _paginas_de_accion_masiva)
+def _ids(valores) -> set[int] | None:
+    ids = set()
+    for valor in valores:
+        if not str(valor).isdigit():
+            return None
+        ids.add(int(valor))
+    return ids
+
+
+def _todos_visibles(usuario, modelo, valores) -> bool:
+    if modelo == PAGINA:
+        ids = _ids(valores)
+        return ids is not None and policies.paginas_filtrar_visibles(
+            usuario, Page.objects.filter(pk__in=ids)).count() == len(ids)
+    return policies.objetos_visibles(usuario, modelo, valores)
+
+
+class ObjetosInvisibles404Middleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        usuario = getattr(request, "user", None)
+        if usuario is None or not usuario.is_authenticated or request.resolver_match is None:
+            return None  # anonymous: the view sends them to the login page
+        try:
+            nombrados = objetos_nombrados(request.resolver_match, view_kwargs, request.GET)
+            visibles = all(_todos_visibles(usuario, modelo, valores) for modelo, valores in nombrados)
+        except Http404:
+            visibles = False
+        if visibles:
+            return None
+        if request.path.startswith("/admin/"):
+            respuesta = page_not_found(request, None, template_name="wagtailadmin/404.html")
+        else:
+            respuesta = page_not_found(request, None)
+        add_never_cache_headers(respuesta)
+        return respuesta

@@ -1,20 +1,141 @@
-"""The one place that decides who may see an expediente and its files. Every view,
-download, listing and search asks here; default deny.
+"""The one place that decides who may see or work on an expediente and its files. Every view,
+download, listing and search asks here, and so does Wagtail: `PoliticaPaginas` is registered
+as the page permission policy (permisos/apps.py), so the explorer, page search, choosers,
+reports, revisions, the editor and the admin API follow the same rule. Default deny. Nothing
+else in the project reads django-guardian's tables.
 
-For now the rule is Wagtail's page permissions on the expediente's subtree (any of them);
-object-level permissions with django-guardian will extend this module only."""
+Who sees an expediente (and every page and file under it):
+- a superuser: everything;
+- the whole unit (jefe, secretaría): Wagtail page permissions granted to their group on the
+  Juzgado, inherited down the tree;
+- the auditor: the model permission `expedientes.view_expedientepage` reads every expediente
+  (and changes nothing: no page permission);
+- an abogado, an archivista, anyone else: a guardian row (user or group, direct foreign key)
+  on the expediente. `view_expedientepage` reads; `change_expedientepage` also works on it
+  (actuaciones, files, the process' actions). The abogado's rows follow the assignment
+  (permisos/services.py); the archive gives its group rows on what it receives.
 
-from django.db.models import Q, QuerySet
+Pages above the expedientes (inicio, juzgado, years) hold no debtor data: any signed-in user
+of the admin may open them, their listings filtered by this module."""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Length, Substr
+from wagtail.models import GroupPagePermission
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-# Any page permission on an ancestor-or-self grants read access to the subtree.
-ACCIONES_LECTURA = {"add", "change", "publish", "bulk_delete", "lock", "unlock"}
+from .models import ExpedienteGroupObjectPermission, ExpedienteUserObjectPermission
 
-_politica_paginas = PagePermissionPolicy()
+# Any Wagtail page permission on an ancestor-or-self reads the subtree.
+ACCIONES_LECTURA = frozenset({"add", "change", "publish", "bulk_delete", "lock", "unlock"})
+# What a guardian action on an expediente means in Wagtail's page actions.
+ACCIONES_DE_GUARDIAN = {"view": frozenset(), "change": frozenset({"add", "change", "publish"})}
+VER, TRABAJAR = "view", "change"
+LECTURA_GLOBAL = "expedientes.view_expedientepage"
 
 
 def _activo(usuario) -> bool:
     return usuario is not None and usuario.is_authenticated and usuario.is_active
+
+
+def _lee_todo(usuario) -> bool:
+    return usuario.is_superuser or usuario.has_perm(LECTURA_GLOBAL)
+
+
+def _tipos_de_expediente():
+    """Content types of the pages that live inside an expediente (itself and its actuaciones)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from expedientes.models import ActuacionPage, ExpedientePage
+
+    tipos = ContentType.objects.get_for_models(ExpedientePage, ActuacionPage)
+    return tipos[ExpedientePage].pk, tipos[ActuacionPage].pk
+
+
+def _guardian(usuario, acciones, **filtro):
+    """EXISTS over the user's and their groups' rows on one expediente."""
+    codenames = [f"{a}_expedientepage" for a in acciones]
+    return Exists(ExpedienteUserObjectPermission.objects.filter(
+        user=usuario, permission__codename__in=codenames, **filtro)) | Exists(
+        ExpedienteGroupObjectPermission.objects.filter(
+            group__user=usuario, permission__codename__in=codenames, **filtro))
+
+
+_CACHE_UNIDAD = "_coactivas_filas_unidad"
+
+
+def _filas_unidad(usuario) -> list[tuple[str, str]]:
+    """(page path, action) of Wagtail's group page permissions, once per request."""
+    if not hasattr(usuario, _CACHE_UNIDAD):
+        filas = GroupPagePermission.objects.filter(group__user=usuario).values_list(
+            "page__path", "permission__codename")
+        setattr(usuario, _CACHE_UNIDAD, [(camino, c.rsplit("_", 1)[0]) for camino, c in filas])
+    return getattr(usuario, _CACHE_UNIDAD)
+
+
+def _q_unidad(usuario, acciones) -> Q | None:
+    """Wagtail's own group page permissions (the whole unit's roles, on the Juzgado)."""
+    caminos = {camino for camino, accion in _filas_unidad(usuario) if accion in acciones}
+    if not caminos:
+        return None
+    q = Q()
+    for camino in caminos:
+        q |= Q(path__startswith=camino)
+    return q
+
+
+def q_expedientes(usuario, accion=VER) -> Q:
+    """Q over ExpedientePage: the expedientes the user may see (VER) or work on (TRABAJAR)."""
+    if not _activo(usuario):
+        return Q(pk__in=[])
+    if usuario.is_superuser or (accion == VER and _lee_todo(usuario)):
+        return Q()
+    paginas = ACCIONES_LECTURA if accion == VER else {"change"}
+    guardian = (VER, TRABAJAR) if accion == VER else (TRABAJAR,)
+    q = _guardian(usuario, guardian, content_object=OuterRef("pk"))
+    unidad = _q_unidad(usuario, paginas)
+    return q | unidad if unidad is not None else q
+
+
+def q_paginas(usuario, accion=VER) -> Q:
+    """Q over any page queryset: containers stay, expedientes and actuaciones only where the
+    user may see (or work on) them. An actuación is always a direct child of its expediente,
+    so its expediente's path is its own minus the last step: an index-friendly equality."""
+    if not _activo(usuario):
+        return Q(pk__in=[])
+    if usuario.is_superuser or (accion == VER and _lee_todo(usuario)):
+        return Q()
+    tipo_expediente, tipo_actuacion = _tipos_de_expediente()
+    paginas = ACCIONES_LECTURA if accion == VER else {"change"}
+    guardian = (VER, TRABAJAR) if accion == VER else (TRABAJAR,)
+    q = (~Q(content_type_id__in=[tipo_expediente, tipo_actuacion])
+         | Q(content_type_id=tipo_expediente) & _guardian(usuario, guardian, content_object=OuterRef("pk"))
+         | Q(content_type_id=tipo_actuacion) & _guardian(
+             usuario, guardian,
+             content_object__path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - 4)))
+    unidad = _q_unidad(usuario, paginas)
+    return q | unidad if unidad is not None else q
+
+
+def expedientes_filtrar_visibles(usuario, expedientes: QuerySet, accion=VER) -> QuerySet:
+    return expedientes.filter(q_expedientes(usuario, accion))
+
+
+def _en(q: Q) -> Q:
+    """The rule as `pk IN (subquery)`: Wagtail's search backends accept only plain lookups on
+    indexed fields in a searched queryset (not EXISTS), and the page search, the choosers'
+    search and the admin API search what these filters return."""
+    from wagtail.models import Page
+
+    if not q:
+        return q
+    return Q(pk__in=Page.objects.filter(q).values("pk"))
+
+
+def paginas_filtrar_visibles(usuario, paginas: QuerySet) -> QuerySet:
+    """Any queryset of pages (explorer, search, choosers, reports, API)."""
+    return paginas.filter(_en(q_paginas(usuario)))
 
 
 def _expediente_de(pagina):
@@ -26,16 +147,19 @@ def _expediente_de(pagina):
 
 
 def expediente_puede_ver(usuario, expediente) -> bool:
-    if not _activo(usuario):
-        return False
-    return _politica_paginas.user_has_any_permission_for_instance(
-        usuario, ACCIONES_LECTURA, expediente
-    )
+    from expedientes.models import ExpedientePage
+
+    return ExpedientePage.objects.filter(pk=expediente.pk).filter(q_expedientes(usuario)).exists()
+
+
+def expediente_puede_trabajar(usuario, expediente) -> bool:
+    from expedientes.models import ExpedientePage
+
+    return ExpedientePage.objects.filter(pk=expediente.pk).filter(
+        q_expedientes(usuario, TRABAJAR)).exists()
 
 
 def pagina_puede_ver(usuario, pagina) -> bool:
-    """Pages inside an expediente follow the expediente; the containers above it (inicio,
-    juzgado, año) only need a signed-in user: their listings are filtered per user."""
     if not _activo(usuario):
         return False
     expediente = _expediente_de(pagina)
@@ -51,7 +175,7 @@ def adjunto_version_puede_descargar(usuario, version) -> bool:
 def expediente_puede_abrir(usuario, juzgado) -> bool:
     if not _activo(usuario):
         return False
-    return _politica_paginas.user_has_permission_for_instance(usuario, "add", juzgado)
+    return _politica().user_has_permission_for_instance(usuario, "add", juzgado)
 
 
 def actuacion_puede_adjuntar(usuario, actuacion) -> bool:
@@ -61,29 +185,183 @@ def actuacion_puede_adjuntar(usuario, actuacion) -> bool:
     return actuacion.permissions_for_user(usuario).can_edit()
 
 
-def paginas_filtrar_visibles(usuario, paginas: QuerySet) -> QuerySet:
-    """Any queryset of pages (choosers, reports): the containers above the expedientes stay,
-    expedientes and their actuaciones only where the user may see them."""
-    from django.contrib.contenttypes.models import ContentType
+def coactivados_filtrar_visibles(usuario, coactivados: QuerySet) -> QuerySet:
+    """A debtor is seen by who keeps the registry for the whole unit, or through one of
+    their expedientes the user may see."""
+    from expedientes.models import ExpedientePage
 
-    from expedientes.models import ActuacionPage, ExpedientePage
+    if not _activo(usuario) or not usuario.has_perm("expedientes.view_coactivado"):
+        return coactivados.none()
+    if _lee_todo(usuario) or _q_unidad(usuario, ACCIONES_LECTURA) is not None:
+        return coactivados
+    return coactivados.filter(Exists(ExpedientePage.objects.filter(
+        q_expedientes(usuario), coactivado=OuterRef("pk"))))
+
+
+def objetos_visibles(usuario, modelo, valores) -> bool:
+    """Objects other than pages named by an admin URL (snippets, users, sites...): debtors
+    follow their expedientes; other registers are seen by who holds any permission on the
+    model. `*` stands for every object of the model (a bulk action's «select all»)."""
+    from expedientes.models import Coactivado
 
     if not _activo(usuario):
-        return paginas.none()
+        return False
     if usuario.is_superuser:
+        return True
+    etiqueta = f"{modelo._meta.app_label}.%s_{modelo._meta.model_name}"
+    if not any(usuario.has_perm(etiqueta % a) for a in ("view", "add", "change", "delete")):
+        return False
+    if modelo is not Coactivado:
+        return True
+    if "*" in valores:
+        return _lee_todo(usuario) or _q_unidad(usuario, ACCIONES_LECTURA) is not None
+    ids = {str(v) for v in valores}
+    if not all(v.isdigit() for v in ids):
+        return False
+    return coactivados_filtrar_visibles(usuario, Coactivado.objects.filter(pk__in=ids)).count() == len(ids)
+
+
+# --- Wagtail's page permission machinery, answering with the same rule --------------------
+
+@dataclass(frozen=True)
+class _Pagina:
+    pk: int
+    path: str
+
+
+@dataclass(frozen=True)
+class _Permiso:
+    codename: str
+
+
+@dataclass(frozen=True)
+class _FilaGuardian:
+    """A guardian row shaped like a GroupPagePermission, as Wagtail reads them
+    (`.page.path`, `.page_id`, `.permission.codename`)."""
+
+    page: _Pagina
+    permission: _Permiso
+    de_guardian: bool = True
+
+    @property
+    def page_id(self):
+        return self.page.pk
+
+
+class PoliticaPaginas(PagePermissionPolicy):
+    """Wagtail's page policy plus the guardian rows on expedientes and the auditor's global
+    read. The per-user rows are read once per request (Wagtail caches them on the user)."""
+
+    _caminos_cache = "_coactivas_caminos_guardian"
+
+    def get_all_permissions_for_user(self, user):
+        filas = list(super().get_all_permissions_for_user(user))
+        if not user.is_active or user.is_anonymous or user.is_superuser:
+            return filas
+        for camino, acciones in self._caminos_guardian(user).items():
+            pagina = _Pagina(pk=acciones[1], path=camino)
+            filas += [_FilaGuardian(pagina, _Permiso(f"{a}_page")) for a in sorted(acciones[0])]
+        return filas
+
+    def _caminos_guardian(self, user) -> dict[str, tuple[set, int]]:
+        """{expediente path: (page actions, expediente id)} from the user's guardian rows."""
+        if hasattr(user, self._caminos_cache):
+            return getattr(user, self._caminos_cache)
+        caminos: dict[str, tuple[set, int]] = {}
+        filas = [*ExpedienteUserObjectPermission.objects.filter(user=user).values_list(
+                     "content_object__path", "content_object_id", "permission__codename"),
+                 *ExpedienteGroupObjectPermission.objects.filter(group__user=user).values_list(
+                     "content_object__path", "content_object_id", "permission__codename")]
+        for camino, pk, codename in filas:
+            acciones = ACCIONES_DE_GUARDIAN.get(codename.split("_", 1)[0], frozenset())
+            caminos.setdefault(camino, (set(), pk))[0].update(acciones)
+        setattr(user, self._caminos_cache, caminos)
+        return caminos
+
+    def acciones_en(self, user, page) -> set[str]:
+        """The page actions the user holds on one page: Wagtail's group rows above it, and the
+        guardian rows of its expediente, found by path prefix (no scan of every row)."""
+        acciones = {accion for camino, accion in _filas_unidad(user) if page.path.startswith(camino)}
+        caminos = self._caminos_guardian(user)
+        for fin in range(4, len(page.path) + 1, 4):
+            if page.path[:fin] in caminos:
+                acciones |= caminos[page.path[:fin]][0]
+        return acciones
+
+    def instances_with_direct_explore_permission(self, user):
+        """Where the explorer starts: the unit's own rows, and the Juzgado for who sees
+        expedientes through guardian rows or the auditor's read (an abogado browses the years
+        down to their own files, not one expediente as the root)."""
+        from wagtail.models import Page
+
+        if user.is_superuser:
+            return super().instances_with_direct_explore_permission(user)
+        caminos = {camino for camino, accion in _filas_unidad(user) if accion in ACCIONES_LECTURA}
+        paginas = list(Page.objects.filter(path__in=caminos))
+        if self._caminos_guardian(user) or _lee_todo(user):
+            from expedientes.models import JuzgadoIndexPage
+
+            paginas += list(Page.objects.filter(pk__in=JuzgadoIndexPage.objects.values("pk")))
         return paginas
-    dentro_de_expediente = Q(
-        content_type__in=ContentType.objects.get_for_models(ExpedientePage, ActuacionPage).values()
-    )
-    permitidas = _politica_paginas.instances_user_has_any_permission_for(usuario, ACCIONES_LECTURA)
-    return paginas.filter(~dentro_de_expediente | Q(pk__in=permitidas.values("pk")))
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        base = self._base_queryset_for_user(user)
+        if base is not None:
+            return base
+        return self.model._default_manager.filter(_en(_q_acciones(user, set(actions))))
+
+    def explorable_instances(self, user):
+        base = self._base_queryset_for_user(user)
+        if base is not None:
+            return base
+        return self.model._default_manager.filter(_en(q_paginas(user)))
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        base = self._base_user_has_permission(user)
+        if base is not None:
+            return base
+        return bool(self._get_permission_codenames(actions) & {
+            f"{a}_page" for a in self.acciones_en(user, instance)})
+
+
+def _q_acciones(user, actions) -> Q:
+    """Pages where the user holds any of these Wagtail page actions: Wagtail's group rows,
+    plus guardian rows whose meaning includes one of them (never the auditor's read)."""
+    unidad = _q_unidad(user, actions)
+    guardian_acciones = [g for g, paginas in ACCIONES_DE_GUARDIAN.items() if paginas & actions]
+    q = Q(pk__in=[])
+    if guardian_acciones:
+        tipo_expediente, tipo_actuacion = _tipos_de_expediente()
+        q = (Q(content_type_id=tipo_expediente)
+             & _guardian(user, guardian_acciones, content_object=OuterRef("pk"))
+             | Q(content_type_id=tipo_actuacion) & _guardian(
+                 user, guardian_acciones,
+                 content_object__path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - 4)))
+    return q | unidad if unidad is not None else q
+
+
+def _politica() -> PoliticaPaginas:
+    from wagtail.models import Page
+    from wagtail.permissions import policy_registry
+
+    return policy_registry.get_by_type(Page)
+
+
+def politica_registrar():
+    """Called once from permisos.apps.ready(): every page type asks this policy."""
+    from wagtail.models import Page
+    from wagtail.permissions import register_permission_policy
+
+    register_permission_policy(Page, PoliticaPaginas())
 
 
 # --- Dossiers de insolvencia
-# The jefe (model permission view_dossierinsolvencia, from his role) sees every dossier;
-# Asesoría Jurídica only those shared with its group (a guardian row, direct FK); nobody
-# else. A member of the Asesoría group never sees through a model permission, even if
-# someone grants one to the group in the admin: for it, sharing is the only way in.
+# The jefe (model permission view_dossierinsolvencia, from his role) and the whole unit (page
+# permissions on the Juzgado: they see every expediente, and the dossier's PDF is a file of
+# one) see every dossier; Asesoría Jurídica only those shared with its group (a guardian row,
+# direct FK); nobody else. A member of the Asesoría group never sees through a model or page
+# permission, even if someone grants one to the group in the admin: for it, sharing is the
+# only way in.
 
 
 def _en_asesoria(usuario) -> bool:
@@ -103,9 +381,12 @@ def _compartido_con(usuario, codename: str):
 
 
 def _ve_todos_los_dossiers(usuario) -> bool:
-    return usuario.is_superuser or (
-        usuario.has_perm("expedientes.view_dossierinsolvencia") and not _en_asesoria(usuario)
-    )
+    if usuario.is_superuser:
+        return True
+    if _en_asesoria(usuario):
+        return False
+    return (usuario.has_perm("expedientes.view_dossierinsolvencia")
+            or _q_unidad(usuario, ACCIONES_LECTURA) is not None)
 
 
 def dossiers_visibles(usuario, qs: QuerySet) -> QuerySet:

@@ -1,6 +1,11 @@
-"""The unit's roles as Django groups, and what each may do in the file room for now.
-Object-level grants (an abogado's own expedientes, dossiers for Asesoría Jurídica,
-transfers for the Archivo Central) come with django-guardian in the permissions issue."""
+"""The unit's roles as Django groups, written once; `roles_configurar` (permisos/services.py)
+seeds them idempotently. Who sees which expediente is decided in permisos/policies.py:
+- jefe and secretaría: the whole unit (Wagtail page permissions on the Juzgado);
+- abogado: only the expedientes assigned to them (guardian rows that follow the assignment);
+- auditor: reads everything (model permission view_expedientepage), changes nothing;
+- asesoría jurídica: only the dossiers shared with it;
+- archivista: what the archive hands over (guardian group rows on closed or transferred files);
+- administrador del sistema: users and roles, no expediente."""
 
 from dataclasses import dataclass
 
@@ -33,8 +38,9 @@ ROLES = (
         ("add_page", "change_page", "publish_page"),
         _REGISTRO_COACTIVADOS + ("expedientes.view_diaespecial", "expedientes.view_tasainteres",
                                  "expedientes.view_plantilladocumento")),
-    Rol(ROL_ABOGADO, "Impulsa los procesos: actuaciones, providencias y adjuntos.",
-        ("add_page", "change_page", "publish_page"),
+    # no page permission on the Juzgado: an abogado works on what is assigned to them
+    Rol(ROL_ABOGADO, "Impulsa los procesos asignados: actuaciones, providencias y adjuntos.",
+        (),
         _REGISTRO_COACTIVADOS + ("expedientes.view_diaespecial", "expedientes.view_tasainteres",
                                  "expedientes.view_plantilladocumento")),
     Rol(ROL_JEFE, "Funcionario ejecutor: firma, decide y supervisa.",
@@ -62,5 +68,10 @@ ROLES = (
     # all. It sees (view) and acknowledges / follows the lawsuit (change) only the dossiers
     # shared with its group, one guardian row each (permisos.services.dossier_compartir).
     Rol(ROL_ASESORIA, "Recibe los dossiers de insolvencia que se le comparten."),
-    Rol(ROL_AUDITOR, "Consulta de solo lectura para control y auditoría."),
+    Rol(ROL_AUDITOR, "Consulta de solo lectura para control y auditoría.", (),
+        ("expedientes.view_expedientepage", "expedientes.view_actuacionpage",
+         "expedientes.view_coactivado", "expedientes.view_diaespecial",
+         "expedientes.view_tasainteres", "expedientes.view_plantilladocumento")),
+    Rol(ROL_ADMINISTRADOR, "Administra usuarios y roles; no consulta expedientes.", (),
+        ("auth.add_user", "auth.change_user", "auth.view_user", "auth.view_group")),
 )

@@ -1,39 +1,78 @@
+"""Granting and revoking: the role groups, and the object rows on expedientes and on
+insolvency dossiers. The only writer of the guardian tables (permisos/models.py);
+permisos/policies.py reads them."""
+
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from guardian.shortcuts import assign_perm
 from wagtail.models import GroupPagePermission
 
 from expedientes.calendario import fecha_formatear
 from expedientes.models import DossierInsolvencia, EstadoDossier
 
 from . import auditoria, policies
+from .models import DossierGroupObjectPermission, ExpedienteUserObjectPermission
 from .roles import ROL_ASESORIA, ROLES
+
+# What an assignment gives the abogado on the expediente and everything under it.
+ASIGNACION = ("view_expedientepage", "change_expedientepage")
 
 
 def roles_configurar(*, juzgado) -> list[Group]:
     """Create the role groups (idempotent), let them into the admin and give each its page
-    permissions on the Juzgado subtree. Nothing else is granted: default deny."""
+    permissions on the Juzgado subtree and its model permissions. Nothing else is granted:
+    default deny. Rights a role no longer has in ROLES are taken away."""
     acceso_admin = Permission.objects.get(
         content_type__app_label="wagtailadmin", codename="access_admin"
     )
     grupos = []
     for rol in ROLES:
         grupo, _ = Group.objects.get_or_create(name=rol.nombre)
-        grupo.permissions.add(acceso_admin)
-        for codename in rol.permisos_juzgado:
-            GroupPagePermission.objects.get_or_create(
-                group=grupo, page=juzgado,
-                permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename),
-            )
+        de_pagina = [Permission.objects.get(content_type__app_label="wagtailcore", codename=c)
+                     for c in rol.permisos_juzgado]
+        GroupPagePermission.objects.filter(group=grupo, page=juzgado).exclude(
+            permission__in=de_pagina).delete()
+        for permiso in de_pagina:
+            GroupPagePermission.objects.get_or_create(group=grupo, page=juzgado, permission=permiso)
+        de_modelo = [acceso_admin]
         for nombre in rol.permisos_modelo:
             app_label, codename = nombre.split(".")
-            grupo.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+            de_modelo.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        grupo.permissions.set(de_modelo)
         grupos.append(grupo)
     return grupos
+
+
+def _permisos_de_asignacion():
+    from expedientes.models import ExpedientePage
+
+    return list(Permission.objects.filter(
+        content_type=ContentType.objects.get_for_model(ExpedientePage), codename__in=ASIGNACION))
+
+
+def asignacion_aplicar(*, expediente, anterior, nuevo) -> None:
+    """The assigned abogado sees and works on the expediente; the previous one no longer.
+    Called inside the assignment's transaction, with the expediente's row locked, so the
+    rows and the `abogado` field change together."""
+    permisos = _permisos_de_asignacion()
+    if anterior is not None and (nuevo is None or anterior.pk != nuevo.pk):
+        ExpedienteUserObjectPermission.objects.filter(
+            user=anterior, content_object=expediente, permission__in=permisos).delete()
+    if nuevo is not None:
+        ExpedienteUserObjectPermission.objects.bulk_create(
+            [ExpedienteUserObjectPermission(user=nuevo, content_object_id=expediente.pk, permission=p)
+             for p in permisos], ignore_conflicts=True)
+
+
+def asignaciones_masivas(pares) -> int:
+    """(expediente id, abogado id) pairs in one insert: the bulk path of imports and the
+    benchmark's generator. Returns the rows written."""
+    permisos = _permisos_de_asignacion()
+    filas = [ExpedienteUserObjectPermission(user_id=abogado_id, content_object_id=expediente_id, permission=p)
+             for expediente_id, abogado_id in pares for p in permisos]
+    return len(ExpedienteUserObjectPermission.objects.bulk_create(filas, ignore_conflicts=True, batch_size=2000))
 
 
 # --- Dossiers de insolvencia: sharing with Asesoría Jurídica is a grant to its group
@@ -41,6 +80,11 @@ def roles_configurar(*, juzgado) -> list[Group]:
 # lawsuit); withdrawing deletes every row of the dossier. Both on the locked dossier row.
 
 PERMISOS_COMPARTIDO = ("view_dossierinsolvencia", "change_dossierinsolvencia")
+
+
+def _permisos_de_compartido():
+    return list(Permission.objects.filter(
+        content_type=ContentType.objects.get_for_model(DossierInsolvencia), codename__in=PERMISOS_COMPARTIDO))
 
 
 def _dossier_bloquear(dossier) -> DossierInsolvencia:
@@ -62,8 +106,9 @@ def dossier_compartir(*, dossier, usuario, request=None):
         if actual.estado in (EstadoDossier.COMPARTIDO, EstadoDossier.RECIBIDO):
             raise ValidationError("El dossier ya está compartido con Asesoría Jurídica desde el "
                                   f"{fecha_formatear(timezone.localdate(actual.compartido_en))}.")
-        for codename in PERMISOS_COMPARTIDO:
-            assign_perm(codename, asesoria, actual)
+        DossierGroupObjectPermission.objects.bulk_create(
+            [DossierGroupObjectPermission(group=asesoria, content_object=actual, permission=p)
+             for p in _permisos_de_compartido()], ignore_conflicts=True)
         actual.estado = EstadoDossier.COMPARTIDO
         actual.compartido_por, actual.compartido_en = usuario, timezone.now()
         actual.acuse_por = actual.acuse_en = None

@@ -42,6 +42,14 @@ if [[ "${PORTAL_NO_SERVE:-0}" == 1 ]]; then
     exit 0
 fi
 
+# A demonstration: jefe, archivista and admin sign in with the printed password alone, so
+# anyone can try every role without an authenticator app. Said loudly here and by the
+# system check permisos.W001 that runserver prints; PORTAL_OTP_OBLIGATORIO=1 keeps the codes.
+export PORTAL_OTP_OBLIGATORIO="${PORTAL_OTP_OBLIGATORIO:-0}"
+if [[ "$PORTAL_OTP_OBLIGATORIO" == 0 ]]; then
+    echo "==> WARNING: demo mode, two-step verification (TOTP) is OFF for every role;"
+    echo "    PORTAL_OTP_OBLIGATORIO=1 ./scripts/run.sh to require it as in production"
+fi
 echo "==> serving on http://127.0.0.1:8000/ (admin: /admin/); Ctrl-C to stop"
 # In the background + wait, so a TERM/INT reaches the trap at once (bash runs traps only
 # after a foreground command returns); the trap then stops the server and the services.

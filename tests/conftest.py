@@ -56,6 +56,7 @@ def usuarios(juzgado):
         "auditor": usuario_con_rol(roles.ROL_AUDITOR, username="auditor"),
         "archivista": usuario_con_rol(roles.ROL_ARCHIVISTA, username="archivista"),
         "asesoria": usuario_con_rol(roles.ROL_ASESORIA, username="asesoria"),
+        "administrador": usuario_con_rol(roles.ROL_ADMINISTRADOR, username="administrador"),
         "sin_rol": usuario_con_rol(None, username="visitante"),
     }
 
@@ -64,7 +65,8 @@ def usuarios(juzgado):
 def expediente(usuarios):
     from tests.factories import expediente_crear
 
-    return expediente_crear(usuario=usuarios["secretaria"])
+    # assigned to the abogado: their access follows the assignment
+    return expediente_crear(usuario=usuarios["secretaria"], abogado=usuarios["abogado"])
 
 
 @pytest.fixture

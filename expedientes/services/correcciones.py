@@ -15,6 +15,7 @@ from expedientes.calendario import fecha_formatear
 from expedientes.estados import FINALES
 from expedientes.liquidacion import LiquidacionError
 from expedientes.models import Correccion, ExpedientePage, Provincia, TituloCredito
+from permisos.services import asignacion_aplicar
 
 from .cuenta import cuenta_liquidar
 from .fechas import fecha_no_futura
@@ -116,7 +117,8 @@ def expediente_corregir(*, expediente: ExpedientePage, usuario, motivo: str,
 
 
 def expediente_asignar(*, expediente: ExpedientePage, abogado, usuario, motivo: str = "") -> Correccion | None:
-    """Assign (or reassign) the abogado impulsor: the jefe's act, logged like a correction."""
+    """Assign (or reassign) the abogado impulsor: the jefe's act, logged like a correction.
+    The assignment is the abogado's access: the previous one loses it in the same transaction."""
     motivo = (motivo or "").strip() or "Asignación del abogado impulsor."
     _exigir_permiso(usuario, "expedientes.asignar_expediente", "asigna el abogado impulsor")
     with transaction.atomic():
@@ -125,6 +127,7 @@ def expediente_asignar(*, expediente: ExpedientePage, abogado, usuario, motivo: 
             return None
         anterior = actual.abogado
         ExpedientePage.objects.filter(pk=actual.pk).update(abogado=abogado)
+        asignacion_aplicar(expediente=actual, anterior=anterior, nuevo=abogado)
         expediente.abogado = abogado
         return _registrar(expediente=actual, campo="abogado impulsor",
                           anterior=anterior.get_full_name() if anterior else "",

@@ -13,6 +13,7 @@ from django.db.models import Max
 from wagtail.models import Page
 
 from expedientes.models import AnioPage, Coactivado, ExpedientePage, JuzgadoIndexPage
+from permisos.services import asignacion_aplicar
 
 from .arbol import pagina_publicar_nueva
 from .coactivados import coactivado_nombre_advertencia, coactivado_registrar
@@ -121,6 +122,8 @@ def expediente_abrir(
         )
         anio_pagina = _anio_obtener(juzgado, anio, usuario)
         pagina_publicar_nueva(padre=anio_pagina, pagina=expediente, usuario=usuario)
+        if abogado is not None:
+            asignacion_aplicar(expediente=expediente, anterior=None, nuevo=abogado)
         # The orden de cobro brings its título de crédito: the first entry of the ledger.
         titulo_registrar(
             expediente=expediente, numero=titulo_numero or f"TC-{numero}",

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import TemplateView
@@ -27,7 +28,7 @@ class AdjuntosView(WagtailAdminTemplateMixin, TemplateView):
     def actuacion_obtener(self, request, kwargs):
         actuacion = get_object_or_404(ActuacionPage, pk=kwargs["actuacion_id"])
         if not policies.pagina_puede_ver(request.user, actuacion):
-            raise PermissionDenied
+            raise Http404  # as if it did not exist
         return actuacion
 
     def get_page_title(self):
@@ -93,7 +94,7 @@ class AdjuntoVersionView(AdjuntosView):
     def actuacion_obtener(self, request, kwargs):
         self.adjunto = get_object_or_404(Adjunto.objects.select_related("actuacion"), uuid=kwargs["uuid"])
         if not policies.pagina_puede_ver(request.user, self.adjunto.actuacion):
-            raise PermissionDenied
+            raise Http404
         return self.adjunto.actuacion
 
     def post(self, request, *args, **kwargs):

@@ -129,7 +129,7 @@ class ProcesoView(WagtailAdminTemplateMixin, TemplateView):
             ExpedientePage.objects.select_related("coactivado", "abogado").prefetch_related("titulos", "costas", "pagos"),
             pk=kwargs["pk"])
         if not policies.pagina_puede_ver(request.user, self.expediente):
-            raise Http404  # as if it did not exist: the number and the debtor are not for everyone
+            raise Http404  # as if it did not exist: trying ids tells nothing
         self.puede_gestionar = self.expediente.permissions_for_user(request.user).can_edit()
         return super().dispatch(request, *args, **kwargs)
 

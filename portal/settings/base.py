@@ -2,6 +2,7 @@
 the defaults are the local ones the README's `run` command uses."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -54,6 +55,9 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "guardian",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -70,8 +74,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # an object the user may not see answers 404, like one that does not exist
+    "permisos.guardas.ObjetosInvisibles404Middleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified()
     "django.contrib.messages.middleware.MessageMiddleware",
+    # after authentication, OTP and messages: they log out / redirect with a message
+    "permisos.middleware.SesionVencidaMiddleware",
+    "permisos.middleware.VerificacionObligatoriaMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as axes asks: turns a lockout into its page
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -105,6 +116,8 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # first: refuses a locked-out username+IP before any password is checked
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -112,13 +125,38 @@ ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row; anonymous means n
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": env_int("PORTAL_CLAVE_LONGITUD_MINIMA", 12)}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 LOGIN_URL = "wagtailadmin_login"
 LOGIN_REDIRECT_URL = "wagtailadmin_home"
+
+# --- sign-in (permisos/acceso.py holds the rules; README «Inicio de sesión») ---------------
+# Idle expiry: the session dies after this long without a request (every request renews it).
+SESSION_COOKIE_AGE = env_int("PORTAL_SESION_INACTIVIDAD_MINUTOS", 30) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+# Absolute expiry: a session ends this long after the password was typed, active or not.
+PORTAL_SESION_MAXIMA = timedelta(hours=env_int("PORTAL_SESION_MAXIMA_HORAS", 10))
+# Time-based one-time codes for the roles in permisos.acceso.ROLES_CON_OTP and superusers.
+# Only a demonstration may turn this off (scripts/run.sh does, and says so; check permisos.W001).
+PORTAL_OTP_OBLIGATORIO = env_bool("PORTAL_OTP_OBLIGATORIO", True)
+OTP_TOTP_ISSUER = "Portal Coactivas"  # the name the authenticator app shows
+# django-axes: after AXES_FAILURE_LIMIT failed passwords the same username from the same
+# address is refused (even with the right password) until the cool-off passes. By the pair,
+# not by address alone: behind a proxy every user shares one address, and by username alone
+# anyone could lock the jefe out. A try during the lockout starts the cool-off again.
+AXES_FAILURE_LIMIT = env_int("PORTAL_BLOQUEO_INTENTOS", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("PORTAL_BLOQUEO_MINUTOS", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "permisos.acceso.bloqueo_responder"  # the login page, in Spanish
+# The address is REMOTE_ADDR, never a forwarded header a client could write. When the
+# trusted-proxy setting PORTAL_PROXIES_CONFIABLES lands (client-IP resolution in
+# permisos/custodia.py), this callable should ask that resolution instead.
+AXES_CLIENT_IP_CALLABLE = "permisos.acceso.ip_cliente"
 
 # Spanish (Ecuador) in the UI; Django has no es_EC locale, so "es" plus our formats
 # (portal/formats/es) for dd/mm/aaaa dates and the 140.714,68 number style.
@@ -245,6 +283,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 
 LOGGING = {
     "version": 1,

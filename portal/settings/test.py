@@ -14,3 +14,7 @@ CUSTODIA["CLAMD_TIMEOUT"] = float(env("CLAMD_TIMEOUT", "30"))
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
 WAGTAILADMIN_BASE_URL = "http://testserver"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+# Tests log in with force_login as any role; the one-time code is tested where it is
+# switched on (tests/permisos/test_acceso.py).
+PORTAL_OTP_OBLIGATORIO = False
+SILENCED_SYSTEM_CHECKS = ["permisos.W001"]

@@ -362,7 +362,7 @@ def test_el_abogado_consulta_pero_no_agrega_dias(client, usuarios):
 
 
 @pytest.mark.servicios
-@pytest.mark.parametrize("quien", ["auditor", "archivista", "sin_rol"])
+@pytest.mark.parametrize("quien", ["archivista", "asesoria", "sin_rol"])
 def test_otros_roles_no_ven_el_calendario(client, usuarios, quien):
     client.force_login(usuarios[quien])
     respuesta = client.get(reverse("wagtailsnippets_expedientes_diaespecial:list"))

@@ -36,7 +36,7 @@ def _urls(expediente, actuacion):
     ]
 
 
-@pytest.mark.parametrize("quien", ["auditor", "archivista", "sin_rol"])
+@pytest.mark.parametrize("quien", ["archivista", "asesoria", "administrador", "sin_rol"])
 def test_nada_del_expediente_ajeno_en_el_admin(client, usuarios, expediente, actuacion, rastros, quien):
     client.force_login(usuarios[quien])
     for url in _urls(expediente, actuacion):
@@ -63,7 +63,7 @@ def _acciones(expediente, actuacion):
     ]
 
 
-@pytest.mark.parametrize("quien", ["auditor", "archivista", "sin_rol"])
+@pytest.mark.parametrize("quien", ["archivista", "asesoria", "administrador", "sin_rol"])
 def test_acciones_del_proceso_y_del_arbol_no_muestran_lo_ajeno(client, usuarios, expediente, actuacion,
                                                                rastros, quien):
     client.force_login(usuarios[quien])

@@ -39,7 +39,7 @@ def test_descarga_con_permiso_cabeceras_y_registro(client, usuarios, version):
     assert entrada.page_id == version.adjunto.actuacion.pk
 
 
-@pytest.mark.parametrize("quien", ["auditor", "archivista", "sin_rol"])
+@pytest.mark.parametrize("quien", ["archivista", "asesoria", "sin_rol"])
 def test_sin_permiso_404_y_sin_url_del_almacen(client, usuarios, version, quien):
     client.force_login(usuarios[quien])
     respuesta = client.get(_url(version))

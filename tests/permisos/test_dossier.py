@@ -64,7 +64,8 @@ def _pdf(paginas: int) -> io.BytesIO:
 
 
 def _citado(usuarios, nombre="COMERCIAL SIN BIENES S.A."):
-    expediente = expediente_crear(usuario=usuarios["secretaria"], nombre=nombre, fecha=date(2025, 3, 13))
+    expediente = expediente_crear(usuario=usuarios["secretaria"], nombre=nombre, fecha=date(2025, 3, 13),
+                                  abogado=usuarios["abogado"])
     expediente_transicion(expediente=expediente, hasta=Estado.CITADO, usuario=usuarios["abogado"],
                           fecha=date(2025, 3, 17), motivo="Citación en persona")
     return expediente
@@ -281,8 +282,9 @@ def test_politica_de_dossiers(usuarios, insolvente):
     # a model permission granted to the Asesoría group by mistake opens nothing
     Group.objects.get(name=roles.ROL_ASESORIA).permissions.add(
         Permission.objects.get(codename="view_dossierinsolvencia"))
-    for usuario, ve in [(jefe, True), (raiz, True), (asesoria, False), (inactivo, False),
-                        (usuarios["abogado"], False), (usuarios["auditor"], False), (usuarios["sin_rol"], False)]:
+    for usuario, ve in [(jefe, True), (usuarios["secretaria"], True), (raiz, True), (asesoria, False),
+                        (inactivo, False), (usuarios["abogado"], False), (usuarios["auditor"], False),
+                        (usuarios["archivista"], False), (usuarios["sin_rol"], False)]:
         usuario = type(usuario).objects.get(pk=usuario.pk)  # fresh permission caches
         assert policies.dossiers_visibles(usuario, todos).exists() is ve, usuario.username
         assert policies.dossier_puede_ver(usuario, dossier) is ve
@@ -308,13 +310,21 @@ def test_politica_de_dossiers(usuarios, insolvente):
 
 
 def test_nadie_mas_ve_el_dossier(client, usuarios, insolvente):
-    """Compartido con Asesoría: para el resto de la unidad, ni el dossier ni el coactivado."""
+    """Shared with Asesoría: the secretaría (the whole unit) reads it and can do nothing with
+    it; the assigned abogado, the auditor, the archivist and a user without role, not even that."""
     dossier = dossier_armar(expediente=insolvente, actuaciones=actuaciones_de(insolvente), usuario=usuarios["jefe"])
     dossier_compartir(dossier=dossier, usuario=usuarios["jefe"])
     def negado(respuesta):  # 404; without access to the admin, Wagtail's redirect to the login
         return respuesta.status_code == 404 or "/admin/login/" in respuesta.get("Location", "")
 
-    for quien in ("secretaria", "abogado", "auditor", "archivista", "sin_rol"):
+    client.force_login(usuarios["secretaria"])
+    pagina = client.get(reverse("dossier_ver", args=[dossier.uuid])).content.decode()
+    assert insolvente.numero in pagina
+    assert not {"Compartir con Asesoría Jurídica", "Retirar la compartición", "Acusar recibo"} & set(
+        re.findall(r">([^<>]+)</button>", pagina))
+    for accion in ("compartir", "retirar", "acuse", "juicio"):
+        client.post(reverse("dossier_accion", args=[dossier.uuid, accion]), {"motivo": "x"})
+    for quien in ("abogado", "auditor", "archivista", "sin_rol"):
         client.force_login(usuarios[quien])
         assert client.get(reverse("dossier_descargar", args=[dossier.uuid])).status_code == 404
         assert negado(client.get(reverse("dossier_ver", args=[dossier.uuid]))), quien

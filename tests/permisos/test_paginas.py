@@ -23,7 +23,7 @@ def test_con_permiso_ve_el_expediente_y_sus_actuaciones(client, usuarios, expedi
     assert client.get(expediente.get_parent().url).status_code == 200
 
 
-@pytest.mark.parametrize("quien", ["auditor", "sin_rol"])
+@pytest.mark.parametrize("quien", ["archivista", "sin_rol"])
 def test_sin_permiso_404_y_listados_vacios(client, usuarios, expediente, actuacion, quien):
     client.force_login(usuarios[quien])
     assert client.get(expediente.url).status_code == 404
@@ -34,13 +34,13 @@ def test_sin_permiso_404_y_listados_vacios(client, usuarios, expediente, actuaci
     assert "No tiene expedientes asignados" in anio.content.decode()
 
 
-@pytest.mark.parametrize("quien", ["auditor", "sin_rol"])
+@pytest.mark.parametrize("quien", ["archivista", "sin_rol"])
 def test_busqueda_del_admin_no_muestra_lo_ajeno(client, usuarios, expediente, quien):
     client.force_login(usuarios[quien])
     respuesta = client.get("/admin/pages/search/", {"q": expediente.numero})
     assert expediente.numero not in respuesta.content.decode()
     assert client.get(f"/admin/pages/{expediente.pk}/").status_code in (302, 403, 404)
-    assert client.get(f"/admin/pages/{expediente.pk}/edit/").status_code in (302, 403)
+    assert client.get(f"/admin/pages/{expediente.pk}/edit/").status_code == 404
 
 
 def test_busqueda_del_admin_encuentra_lo_propio(client, usuarios, expediente):

@@ -68,7 +68,7 @@ def test_abogado_entra_ve_su_expediente_y_adjunta_un_pdf(live_server, navegador,
 def test_visitante_sin_permiso_no_ve_el_expediente(live_server, navegador, usuarios, expediente):
     pagina = navegador.new_page()
     pagina.goto(f"{live_server.url}/admin/login/")
-    pagina.fill("#id_username", "auditor")
+    pagina.fill("#id_username", "archivista")
     pagina.fill("#id_password", "clave-de-prueba")
     pagina.click("button[type=submit]")
     pagina.wait_for_load_state()

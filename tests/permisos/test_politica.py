@@ -1,0 +1,78 @@
+"""Who sees what (issue 8): the whole unit for jefe and secretaría, the assigned expedientes
+for an abogado (the assignment is the access), everything read-only for the auditor, nothing
+for the others. Through the real views and the real database."""
+
+import pytest
+from django.urls import reverse
+
+from expedientes.services.correcciones import expediente_asignar
+from permisos import policies, roles
+from tests.factories import expediente_crear, usuario_con_rol
+
+
+@pytest.fixture
+def ajeno(usuarios):
+    return expediente_crear(usuario=usuarios["secretaria"], nombre="DEUDOR AJENO CIA. LTDA.")
+
+
+def _ve(client, expediente) -> bool:
+    """200 on the process screen; 404 (or the login page, without admin access) otherwise."""
+    codigos = {client.get(reverse("expedientes_proceso", args=[expediente.pk])).status_code,
+               client.get(f"/admin/pages/{expediente.pk}/edit/").status_code}
+    assert codigos in ({200}, {404}, {200, 302}, {302, 404}), codigos
+    return 200 in codigos
+
+
+def test_abogado_ve_solo_lo_asignado(client, usuarios, expediente, ajeno):
+    client.force_login(usuarios["abogado"])
+    listado = client.get(reverse("expedientes_listado")).content.decode()
+    assert expediente.numero in listado and ajeno.numero not in listado
+    assert "DEUDOR AJENO" not in client.get(reverse("expedientes_listado"), {"q": "AJENO"}).content.decode()
+    assert _ve(client, expediente) and not _ve(client, ajeno)
+    assert client.get(f"/admin/pages/{expediente.pk}/edit/").status_code == 200
+    anio = client.get(f"/admin/pages/{expediente.get_parent().pk}/").content.decode()
+    assert expediente.numero in anio and ajeno.numero not in anio
+
+
+def test_la_asignacion_da_y_quita_el_acceso(client, usuarios, expediente):
+    otro = usuario_con_rol(roles.ROL_ABOGADO, username="abogada2")
+    expediente_asignar(expediente=expediente, abogado=otro, usuario=usuarios["jefe"], motivo="Reparto de carga")
+    assert not policies.expediente_puede_ver(usuarios["abogado"], expediente)
+    assert policies.expediente_puede_trabajar(otro, expediente)
+    client.force_login(usuarios["abogado"])
+    assert not _ve(client, expediente)
+    client.force_login(otro)
+    assert _ve(client, expediente)
+    correccion = expediente.correcciones.get()
+    assert correccion.campo == "abogado impulsor" and correccion.motivo == "Reparto de carga"
+    expediente_asignar(expediente=expediente, abogado=None, usuario=usuarios["jefe"], motivo="Licencia")
+    assert not policies.expediente_puede_ver(otro, expediente)
+
+
+@pytest.mark.parametrize("quien", ["jefe", "secretaria"])
+def test_la_unidad_ve_todo(client, usuarios, expediente, ajeno, quien):
+    client.force_login(usuarios[quien])
+    listado = client.get(reverse("expedientes_listado")).content.decode()
+    assert expediente.numero in listado and ajeno.numero in listado
+    assert _ve(client, ajeno)
+
+
+def test_auditor_lee_todo_y_no_cambia_nada(client, usuarios, expediente, ajeno):
+    auditor = usuarios["auditor"]
+    client.force_login(auditor)
+    listado = client.get(reverse("expedientes_listado")).content.decode()
+    assert expediente.numero in listado and ajeno.numero in listado
+    assert client.get(reverse("expedientes_proceso", args=[ajeno.pk])).status_code == 200
+    assert not policies.expediente_puede_trabajar(auditor, ajeno)
+    assert not ajeno.permissions_for_user(auditor).can_edit()
+    assert client.get(f"/admin/pages/{ajeno.pk}/edit/").status_code == 302  # may see, may not edit
+    client.post(reverse("expedientes_proceso_accion", args=[ajeno.pk, "costa"]), {
+        "costa-fecha": "20/03/2025", "costa-concepto": "x", "costa-monto": "10"})
+    assert not ajeno.costas.exists()
+
+
+@pytest.mark.parametrize("quien", ["archivista", "asesoria", "administrador", "sin_rol"])
+def test_los_demas_no_ven_ningun_expediente(client, usuarios, expediente, quien):
+    client.force_login(usuarios[quien])
+    assert not _ve(client, expediente)
+    assert expediente.numero not in client.get(reverse("expedientes_listado")).content.decode()

@@ -1,0 +1,200 @@
+"""Every URL the resolver knows, walked as every role that must not see an expediente
+(issue 8, done-when). The ids in each pattern are filled with real objects of that
+expediente (its page, its actuación, its debtor, its revision, its file); the query string
+carries its debtor's name and its id for choosers, searches and bulk actions. Nothing of it
+may come back: no debtor name, cédula/RUC, expediente number, actuación or file name. An id
+the role may not see answers exactly like one that does not exist. A listing answers the
+same with or without more expedientes the role may not see (no count leaks). A new URL
+pattern is walked without anyone listing it here; one whose ids nobody classified
+(permisos/guardas.py) makes the walk fail."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import URLPattern, URLResolver, get_resolver
+from wagtail.models import Collection, Site, Task, Workflow
+
+from expedientes.models import DiaEspecial, PlantillaDocumento, TasaInteres
+from expedientes.services.adjuntos import adjunto_crear
+from permisos import guardas
+from tests.factories import expediente_crear
+
+pytestmark = pytest.mark.servicios
+
+NOMBRE = "ACEROS RESERVADOS DEL AUSTRO S.A."
+# Never walked: they end the session the walk is made with (and say nothing of anyone).
+NO_RECORRIDAS = {"wagtailadmin_logout": "cierra la sesión del recorrido"}
+INEXISTENTE = 987654321
+
+
+def _patrones(resolver=None, prefijo="", espacio=None):
+    resolver = resolver or get_resolver()
+    for patron in resolver.url_patterns:
+        if isinstance(patron, URLResolver):
+            nuevo = ":".join(filter(None, [espacio, patron.namespace])) or None
+            yield from _patrones(patron, prefijo + str(patron.pattern), nuevo)
+        elif isinstance(patron, URLPattern):
+            nombre = ":".join(filter(None, [espacio, patron.name])) if patron.name else ""
+            yield prefijo + str(patron.pattern), nombre
+
+
+_CONVERTIDOR = re.compile(r"<(?:(?P<tipo>\w+):)?(?P<nombre>\w+)>")
+_GRUPO = re.compile(r"\(\?P<(?P<nombre>\w+)>[^)]*\)")
+
+
+def _kwargs_de(ruta):
+    return [m.group("nombre") for m in _CONVERTIDOR.finditer(ruta)] + \
+        [m.group("nombre") for m in _GRUPO.finditer(ruta)]
+
+
+def _rellenar(ruta, valores):
+    ruta = ruta.replace("^", "").replace("$", "").replace("\\.", ".").replace("\\d+", "1")
+    ruta = _CONVERTIDOR.sub(lambda m: str(valores[m.group("nombre")]), ruta)
+    ruta = _GRUPO.sub(lambda m: str(valores[m.group("nombre")]), ruta)
+    return "/" + ruta
+
+
+@pytest.fixture
+def secreto(usuarios, pdf):
+    """An expediente no walking role may see (not assigned to the walking abogado), with
+    an actuación, a file and a revision."""
+    from expedientes.models import TipoActuacion
+    from expedientes.services.actuaciones import actuacion_registrar
+
+    expediente = expediente_crear(usuario=usuarios["secretaria"], nombre=NOMBRE)
+    actuacion = actuacion_registrar(expediente=expediente, tipo=TipoActuacion.AUTO_DE_PAGO,
+                                    fecha=expediente.fecha_recepcion, usuario=usuarios["secretaria"])
+    version = adjunto_crear(actuacion=actuacion, titulo="Oficio reservado al banco", flujo=pdf(),
+                            nombre="oficio-reservado-banco.pdf", usuario=usuarios["secretaria"])
+    rastros = [NOMBRE, expediente.coactivado.identificacion, expediente.numero,
+               "Oficio reservado al banco", "oficio-reservado-banco"]
+    return expediente, actuacion, version, rastros
+
+
+def _valores(expediente, actuacion, version, *, inexistente=False):
+    """A value for every kwarg name the resolver uses: the secret's ids, or missing ones."""
+    otro = INEXISTENTE if inexistente else None
+    revision = expediente.latest_revision
+    return {
+        "page_id": otro or expediente.pk, "parent_page_id": otro or expediente.pk,
+        "page_to_move_id": otro or actuacion.pk, "destination_id": otro or expediente.get_parent().pk,
+        "page_pk": otro or expediente.pk, "pk": otro or expediente.coactivado.pk,
+        "object_id": otro or expediente.pk, "revision_id": otro or revision.pk,
+        "revision_id_a": "earliest", "revision_id_b": "latest",
+        "actuacion_id": otro or actuacion.pk,
+        "uuid": "00000000-0000-4000-8000-000000000000" if inexistente else version.uuid,
+        "collection_id": Collection.objects.first().pk, "workflow_pk": Workflow.objects.first().pk,
+        "task_id": Task.objects.first().pk, "task_state_id": INEXISTENTE, "workflow_state_id": INEXISTENTE,
+        "page_view_restriction_id": INEXISTENTE, "session_id": INEXISTENTE,
+        "image_id": 1, "document_id": 1, "doc_id": 1, "uploaded_file_id": 1, "filter_spec": "original",
+        "uidb64": "MQ", "token": "abc-123", "path": "x.css", "slug": "x",
+        "accion": "costa", "action": "delete", "action_name": "approve",
+        "app_label": "wagtailcore", "model_name": "page", "app_name": "expedientes",
+        "content_type_app_name": "expedientes", "content_type_model_name": "expedientepage",
+    }
+
+
+_PK_POR_ESPACIO = {  # `pk` of other models: a real object, so «existing» is really existing
+    "wagtailusers_users": lambda e: e.owner_id, "wagtailusers_groups": lambda e: Group.objects.first().pk,
+    "wagtailsites": lambda e: Site.objects.first().pk, "wagtailadmin_collections": lambda e: Collection.objects.first().pk,
+    "wagtailadmin_workflows": lambda e: Workflow.objects.first().pk,
+    "wagtailadmin_pages": lambda e: e.pk, "wagtailadmin_api:pages": lambda e: e.pk,
+    "wagtailsnippets_expedientes_tasainteres": lambda e: TasaInteres.objects.first().pk,
+    "wagtailsnippets_expedientes_plantilladocumento": lambda e: PlantillaDocumento.objects.first().pk,
+    "wagtailsnippets_expedientes_diaespecial": lambda e: DiaEspecial.objects.first().pk,
+    "expedientes_proceso": lambda e: e.pk, "expedientes_proceso_accion": lambda e: e.pk,
+    "dossier_armar": lambda e: e.pk,
+}
+
+
+def _urls(secreto, *, inexistente=False):
+    expediente, actuacion, version, _ = secreto
+    valores = _valores(expediente, actuacion, version, inexistente=inexistente)
+    consulta = f"?q={NOMBRE.split()[0]}&search={NOMBRE.split()[0]}&id={expediente.pk}&childOf={expediente.get_parent().pk}"
+    if inexistente:
+        consulta = f"?q={NOMBRE.split()[0]}&search={NOMBRE.split()[0]}&id={INEXISTENTE}&childOf={INEXISTENTE}"
+    for ruta, nombre in _patrones():
+        if nombre in NO_RECORRIDAS:
+            continue
+        kwargs = _kwargs_de(ruta)
+        propios = dict(valores)
+        espacio = nombre.rsplit(":", 1)[0] if ":" in nombre else nombre
+        for prefijo, obtener in _PK_POR_ESPACIO.items():
+            if "pk" in kwargs and (espacio == prefijo or nombre.startswith(prefijo)) and not inexistente:
+                propios["pk"] = obtener(expediente)
+            if "pk" in kwargs and (espacio.replace("snippetchoosers", "snippets") == prefijo) and not inexistente:
+                propios["pk"] = obtener(expediente)
+        yield ruta, nombre, kwargs, _rellenar(ruta, propios) + consulta
+
+
+def test_cada_parametro_de_cada_url_esta_clasificado():
+    conocidos = set(guardas.OBJETOS) | guardas.POR_URL | guardas.SECUNDARIOS | guardas.NOMBRES
+    sin_clasificar = {(ruta, k) for ruta, _ in _patrones() for k in _kwargs_de(ruta) if k not in conocidos}
+    assert not sin_clasificar, f"Parámetros de URL que nadie clasificó en permisos/guardas.py: {sin_clasificar}"
+
+
+ROLES_SIN_ACCESO = ["abogado", "archivista", "asesoria", "administrador", "sin_rol"]
+
+
+def _cuerpo(respuesta) -> str:
+    if getattr(respuesta, "streaming", False):
+        return b"".join(respuesta.streaming_content).decode(errors="replace")
+    return respuesta.content.decode(errors="replace")
+
+
+@pytest.mark.parametrize("quien", ROLES_SIN_ACCESO)
+def test_ningun_rastro_del_expediente_ajeno_en_ninguna_url(client, usuarios, expediente, secreto, quien):
+    *_, rastros = secreto
+    client.force_login(usuarios[quien])
+    fugas = []
+    recorridas = 0
+    for ruta, nombre, _, url in _urls(secreto):
+        for metodo in ("get", "post"):
+            respuesta = getattr(client, metodo)(url, follow=True)
+            recorridas += 1
+            if respuesta.status_code >= 500:
+                fugas.append(f"{metodo.upper()} {url} → {respuesta.status_code}")
+                continue
+            cuerpo = _cuerpo(respuesta)
+            fugas += [f"{metodo.upper()} {url} ({nombre or ruta}) muestra «{r}»" for r in rastros if r in cuerpo]
+        client.force_login(usuarios[quien])  # a view may have ended the session
+    assert recorridas > 400
+    assert not fugas, "\n".join(fugas)
+
+
+def _respuesta(client, url):
+    respuesta = client.get(url)
+    return respuesta.status_code, respuesta.get("Location", "")
+
+
+@pytest.mark.parametrize("quien", ROLES_SIN_ACCESO)
+def test_lo_prohibido_responde_como_lo_inexistente(client, usuarios, expediente, secreto, quien):
+    client.force_login(usuarios[quien])
+    distintas = []
+    existentes = {ruta: url for ruta, _, kwargs, url in _urls(secreto) if kwargs}
+    faltantes = {ruta: url for ruta, _, kwargs, url in _urls(secreto, inexistente=True) if kwargs}
+    for ruta, url in existentes.items():
+        a, b = _respuesta(client, url), _respuesta(client, faltantes[ruta])
+        if a != b and not (a[0] == b[0] == 302 and "login" not in a[1] + b[1]
+                           and a[1].split("?")[0] == b[1].split("?")[0]):
+            distintas.append(f"{url}: {a} ≠ {b} ({faltantes[ruta]})")
+    assert not distintas, "\n".join(distintas)
+
+
+_VARIABLE = re.compile(r'(csrfmiddlewaretoken" value="|csrfToken": "|"csrf_token": "|nonce=")[^"]*')
+
+
+def _normalizado(cuerpo):
+    return _VARIABLE.sub("", cuerpo)
+
+
+@pytest.mark.parametrize("quien", ["abogado", "archivista", "asesoria", "sin_rol"])
+def test_los_listados_no_cuentan_lo_ajeno(client, usuarios, expediente, secreto, quien):
+    client.force_login(usuarios[quien])
+    listados = [url for ruta, _, kwargs, url in _urls(secreto) if not kwargs]
+    antes = {url: _normalizado(_cuerpo(client.get(url))) for url in listados}
+    for n in range(3):
+        expediente_crear(usuario=usuarios["secretaria"], nombre=f"OTRO DEUDOR {n} S.A.")
+    cambian = [url for url in listados if _normalizado(_cuerpo(client.get(url))) != antes[url]]
+    assert not cambian, cambian
