@@ -2,8 +2,10 @@
 
 from django.db.models import Prefetch
 
-from expedientes.models import ActuacionPage, Adjunto, AdjuntoVersion, ExpedientePage
-from permisos.policies import expedientes_filtrar_visibles
+from expedientes.models import (
+    ActuacionPage, Adjunto, AdjuntoVersion, DossierInsolvencia, ExpedientePage, TipoActuacion,
+)
+from permisos.policies import dossiers_visibles, expedientes_filtrar_visibles
 
 
 def expedientes_visibles(usuario):
@@ -24,3 +26,16 @@ def adjuntos_de(actuacion: ActuacionPage):
         .select_related("creado_por")
         .prefetch_related(Prefetch("versiones", queryset=versiones))
     )
+
+
+def actuaciones_para_dossier(expediente: ExpedientePage):
+    """What a dossier may hold: the expediente's actuaciones, not earlier dossiers."""
+    return actuaciones_de(expediente).exclude(tipo=TipoActuacion.DOSSIER_INSOLVENCIA)
+
+
+def dossiers_de(usuario, expediente: ExpedientePage | None = None):
+    """The dossiers the user may see (of one expediente, or all), newest first."""
+    dossiers = DossierInsolvencia.objects.select_related("version", "armado_por")
+    if expediente is not None:
+        dossiers = dossiers.filter(expediente=expediente)
+    return dossiers_visibles(usuario, dossiers)

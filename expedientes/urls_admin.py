@@ -2,6 +2,7 @@ from django.urls import path
 
 from .views.abrir import ExpedienteAbrirView
 from .views.adjuntos import AdjuntosView, AdjuntoVersionView
+from .views.dossier import DossierAccionView, DossierArmarView, DossierListadoView, DossierView
 from .views.listado import ListadoView
 from .views.proceso import ProcesoView
 
@@ -13,4 +14,8 @@ urlpatterns = [
          name="expedientes_proceso_accion"),
     path("actuaciones/<int:actuacion_id>/adjuntos/", AdjuntosView.as_view(), name="expedientes_adjuntos"),
     path("adjuntos/<uuid:uuid>/version/", AdjuntoVersionView.as_view(), name="expedientes_adjunto_version"),
+    path("dossiers/", DossierListadoView.as_view(), name="dossiers_listado"),
+    path("dossiers/armar/<int:pk>/", DossierArmarView.as_view(), name="dossier_armar"),
+    path("dossiers/<uuid:uuid>/", DossierView.as_view(), name="dossier_ver"),
+    path("dossiers/<uuid:uuid>/<str:accion>/", DossierAccionView.as_view(), name="dossier_accion"),
 ]

@@ -35,6 +35,18 @@ def menu_abrir_expediente():
     )
 
 
+class _DossiersMenuItem(MenuItem):
+    def is_shown(self, request):
+        return policies.dossiers_puede_listar(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def menu_dossiers():
+    return _DossiersMenuItem(
+        "Dossiers de insolvencia", reverse("dossiers_listado"), icon_name="folder-inverse", order=160
+    )
+
+
 def _acciones_de_pagina(page, user, *, en_cabecera):
     """(label, url, icon) of the unit's own actions on a page of the tree."""
     especifica = page.specific_deferred

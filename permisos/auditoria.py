@@ -56,3 +56,26 @@ def expediente_vista_registrar(*, expediente, request, pantalla: str) -> None:
 def expediente_acceso_denegado_registrar(*, expediente, request, pantalla: str) -> None:
     registro_anotar(accion=Accion.ACCESO_DENEGADO, request=request, expediente=expediente,
                     objeto=f"Expediente {expediente.numero} ({pantalla})", datos={"ruta": request.path})
+
+
+# --- Dossiers de insolvencia: each step, with who and when, on the expediente's history
+DOSSIER_ARMADO = "coactivas.dossier.armado"
+DOSSIER_COMPARTIDO = "coactivas.dossier.compartido"
+DOSSIER_RETIRADO = "coactivas.dossier.retirado"
+DOSSIER_ACUSE = "coactivas.dossier.acuse"
+DOSSIER_JUICIO = "coactivas.dossier.juicio"
+_ACCION_DOSSIER = {DOSSIER_ARMADO: Accion.DOSSIER_ARMADO, DOSSIER_COMPARTIDO: Accion.COMPARTIR,
+                   DOSSIER_RETIRADO: Accion.RETIRO_COMPARTIR, DOSSIER_ACUSE: Accion.ACUSE,
+                   DOSSIER_JUICIO: Accion.JUICIO}
+
+
+def dossier_anotar(*, accion, dossier, usuario, datos=None, request=None):
+    """The one writer of the dossier's trail (the PDF's downloads go through
+    custodia_registrar, like every file)."""
+    datos = {"dossier": str(dossier.uuid), "sha256": dossier.version.sha256, **(datos or {}),
+             "ip": direccion_de(request) or ""}
+    entrada = log(instance=dossier.expediente, action=accion, user=usuario, data=datos)
+    registro_anotar(accion=_ACCION_DOSSIER[accion], usuario=usuario, request=request,
+                    expediente=dossier.expediente, sha256=dossier.version.sha256,
+                    objeto=f"Dossier de insolvencia {str(dossier.uuid)[:8]}", datos=datos)
+    return entrada

@@ -59,6 +59,8 @@ class RegistroCustodia(models.Model):
         CIERRE_SESION = "cierre_sesion", _("Cierre de sesión")
         INICIO_FALLIDO = "inicio_fallido", _("Inicio de sesión fallido")
         ACCESO_DENEGADO = "acceso_denegado", _("Acceso denegado")
+        DOSSIER_ARMADO = "dossier_armado", _("Armado de dossier de insolvencia")
+        JUICIO = "juicio", _("Registro del juicio de insolvencia")
 
     # Gap-free, assigned under a lock by registro_anotar: a missing number is a removed entry.
     secuencia = models.BigIntegerField(_("secuencia"), primary_key=True, editable=False)
@@ -112,3 +114,28 @@ class RegistroCustodia(models.Model):
 
     def __str__(self):
         return f"#{self.secuencia} {self.get_accion_display()} {self.usuario_nombre}".strip()
+
+
+# --- Dossiers de insolvencia
+# Sharing a dossier with Asesoría Jurídica is a group row (view + change) for its group;
+# withdrawing it deletes the rows. permisos/services.py writes them, the policy reads them.
+
+
+class DossierUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(
+        "expedientes.DossierInsolvencia", on_delete=models.CASCADE, related_name="permisos_usuario"
+    )
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = "permiso de usuario sobre un dossier de insolvencia"
+        verbose_name_plural = "permisos de usuario sobre dossiers de insolvencia"
+
+
+class DossierGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(
+        "expedientes.DossierInsolvencia", on_delete=models.CASCADE, related_name="permisos_grupo"
+    )
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = "permiso de grupo sobre un dossier de insolvencia"
+        verbose_name_plural = "permisos de grupo sobre dossiers de insolvencia"

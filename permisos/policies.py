@@ -364,3 +364,77 @@ def politica_registrar():
 
     register_permission_policy(Page, PoliticaPaginas())
 
+
+# --- Dossiers de insolvencia
+# The jefe (model permission view_dossierinsolvencia, from his role) and the whole unit (page
+# permissions on the Juzgado: they see every expediente, and the dossier's PDF is a file of
+# one) see every dossier; Asesoría Jurídica only those shared with its group (a guardian row,
+# direct FK); nobody else. A member of the Asesoría group never sees through a model or page
+# permission, even if someone grants one to the group in the admin: for it, sharing is the
+# only way in.
+
+
+def _en_asesoria(usuario) -> bool:
+    from .roles import ROL_ASESORIA
+
+    return usuario.groups.filter(name=ROL_ASESORIA).exists()
+
+
+def _compartido_con(usuario, codename: str):
+    """EXISTS a row of the dossier for one of the user's groups with that permission."""
+    from django.db.models import Exists, OuterRef
+
+    from .models import DossierGroupObjectPermission
+
+    return Exists(DossierGroupObjectPermission.objects.filter(
+        content_object=OuterRef("pk"), permission__codename=codename, group__user=usuario))
+
+
+def _ve_todos_los_dossiers(usuario) -> bool:
+    if usuario.is_superuser:
+        return True
+    if _en_asesoria(usuario):
+        return False
+    return (usuario.has_perm("expedientes.view_dossierinsolvencia")
+            or _q_unidad(usuario, ACCIONES_LECTURA) is not None)
+
+
+def dossiers_visibles(usuario, qs: QuerySet) -> QuerySet:
+    if not _activo(usuario):
+        return qs.none()
+    if _ve_todos_los_dossiers(usuario):
+        return qs
+    return qs.filter(_compartido_con(usuario, "view_dossierinsolvencia"))
+
+
+def dossier_puede_ver(usuario, dossier) -> bool:
+    return dossiers_visibles(usuario, type(dossier).objects.filter(pk=dossier.pk)).exists()
+
+
+def dossier_puede_gestionar(usuario, dossier) -> bool:
+    """Acknowledge receipt and record the lawsuit: only who it is shared with (not even a
+    superuser: the acuse states that Asesoría Jurídica received it)."""
+    if not _activo(usuario):
+        return False
+    return (type(dossier).objects.filter(pk=dossier.pk)
+            .filter(_compartido_con(usuario, "change_dossierinsolvencia")).exists())
+
+
+def dossier_puede_armar(usuario, expediente) -> bool:
+    return (_activo(usuario) and usuario.has_perm("expedientes.add_dossierinsolvencia")
+            and expediente_puede_ver(usuario, expediente))
+
+
+def dossier_puede_compartir(usuario, dossier) -> bool:
+    """Share with Asesoría Jurídica and withdraw."""
+    return (_activo(usuario) and usuario.has_perm("expedientes.compartir_dossierinsolvencia")
+            and dossier_puede_ver(usuario, dossier))
+
+
+def dossiers_puede_listar(usuario) -> bool:
+    """The «Dossiers de insolvencia» menu: who sees them all, or is shared any."""
+    from expedientes.models import DossierInsolvencia
+
+    if not _activo(usuario):
+        return False
+    return _ve_todos_los_dossiers(usuario) or dossiers_visibles(usuario, DossierInsolvencia.objects.all()).exists()

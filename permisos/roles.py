@@ -59,14 +59,22 @@ ROLES = (
                                  "expedientes.corregir_expediente",
                                  "expedientes.asignar_expediente",
                                  # reads and exports the custody log
-                                 "permisos.ver_registro_custodia")),
+                                 "permisos.ver_registro_custodia",
+                                 # assembles insolvency dossiers, sees them all, shares
+                                 # them with Asesoría Jurídica and withdraws them
+                                 "expedientes.add_dossierinsolvencia",
+                                 "expedientes.view_dossierinsolvencia",
+                                 "expedientes.compartir_dossierinsolvencia")),
     Rol(ROL_ARCHIVISTA, "Archivo Central: recibe transferencias y custodia."),
-    Rol(ROL_ASESORIA, "Recibe expedientes de insolvencia."),
+    # Nothing at model level, on purpose: a model permission on dossiers would open them
+    # all. It sees (view) and acknowledges / follows the lawsuit (change) only the dossiers
+    # shared with its group, one guardian row each (permisos.services.dossier_compartir).
+    Rol(ROL_ASESORIA, "Recibe los dossiers de insolvencia que se le comparten."),
     Rol(ROL_AUDITOR, "Consulta de solo lectura para control y auditoría.", (),
         ("expedientes.view_expedientepage", "expedientes.view_actuacionpage",
          "expedientes.view_coactivado", "expedientes.view_diaespecial",
          "expedientes.view_tasainteres", "expedientes.view_plantilladocumento",
-         "permisos.ver_registro_custodia")),
+         "expedientes.view_dossierinsolvencia", "permisos.ver_registro_custodia")),
     Rol(ROL_ADMINISTRADOR, "Administra usuarios y roles; no consulta expedientes.", (),
         ("auth.add_user", "auth.change_user", "auth.view_user", "auth.view_group")),
 )

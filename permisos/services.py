@@ -1,12 +1,20 @@
-"""Granting and revoking: the role groups, and the object rows on expedientes. The only
-writer of the guardian tables (permisos/models.py); permisos/policies.py reads them."""
+"""Granting and revoking: the role groups, and the object rows on expedientes and on
+insolvency dossiers. The only writer of the guardian tables (permisos/models.py);
+permisos/policies.py reads them."""
 
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
 from wagtail.models import GroupPagePermission
 
-from .models import ExpedienteUserObjectPermission
-from .roles import ROLES
+from expedientes.calendario import fecha_formatear
+from expedientes.models import DossierInsolvencia, EstadoDossier
+
+from . import auditoria, policies
+from .models import DossierGroupObjectPermission, ExpedienteUserObjectPermission
+from .roles import ROL_ASESORIA, ROLES
 
 # What an assignment gives the abogado on the expediente and everything under it.
 ASIGNACION = ("view_expedientepage", "change_expedientepage")
@@ -84,3 +92,68 @@ def asignaciones_sincronizar() -> int:
 
     pares = ExpedientePage.objects.filter(abogado__isnull=False).values_list("pk", "abogado_id")
     return asignaciones_masivas(pares.iterator(chunk_size=5000))
+
+
+# --- Dossiers de insolvencia: sharing with Asesoría Jurídica is a grant to its group
+# (guardian rows on the dossier: view to see it, change to acknowledge it and record the
+# lawsuit); withdrawing deletes every row of the dossier. Both on the locked dossier row.
+
+PERMISOS_COMPARTIDO = ("view_dossierinsolvencia", "change_dossierinsolvencia")
+
+
+def _permisos_de_compartido():
+    return list(Permission.objects.filter(
+        content_type=ContentType.objects.get_for_model(DossierInsolvencia), codename__in=PERMISOS_COMPARTIDO))
+
+
+def _dossier_bloquear(dossier) -> DossierInsolvencia:
+    return (DossierInsolvencia.objects.select_for_update(of=("self",))
+            .select_related("expediente", "version").get(pk=dossier.pk))
+
+
+def _exigir_jefe(usuario, dossier, que: str) -> None:
+    if not policies.dossier_puede_compartir(usuario, dossier):
+        raise ValidationError(f"Solo el jefe de coactivas {que} el dossier de insolvencia.")
+
+
+def dossier_compartir(*, dossier, usuario, request=None):
+    """Asesoría Jurídica sees it from now on and is asked for a new acuse de recibo."""
+    _exigir_jefe(usuario, dossier, "comparte")
+    asesoria = Group.objects.get(name=ROL_ASESORIA)
+    with transaction.atomic():
+        actual = _dossier_bloquear(dossier)
+        if actual.estado in (EstadoDossier.COMPARTIDO, EstadoDossier.RECIBIDO):
+            raise ValidationError("El dossier ya está compartido con Asesoría Jurídica desde el "
+                                  f"{fecha_formatear(timezone.localdate(actual.compartido_en))}.")
+        DossierGroupObjectPermission.objects.bulk_create(
+            [DossierGroupObjectPermission(group=asesoria, content_object=actual, permission=p)
+             for p in _permisos_de_compartido()], ignore_conflicts=True)
+        actual.estado = EstadoDossier.COMPARTIDO
+        actual.compartido_por, actual.compartido_en = usuario, timezone.now()
+        actual.acuse_por = actual.acuse_en = None
+        actual.full_clean()
+        actual.save(update_fields=["estado", "compartido_por", "compartido_en", "acuse_por", "acuse_en"])
+        auditoria.dossier_anotar(accion=auditoria.DOSSIER_COMPARTIDO, dossier=actual, usuario=usuario,
+                                 datos={"grupo": asesoria.name}, request=request)
+    return actual
+
+
+def dossier_retirar(*, dossier, usuario, motivo: str, request=None):
+    """Nobody but the jefe sees it any more; the reason is kept."""
+    motivo = (motivo or "").strip()
+    if not motivo:
+        raise ValidationError({"motivo": "Indique el motivo del retiro."})
+    _exigir_jefe(usuario, dossier, "retira")
+    with transaction.atomic():
+        actual = _dossier_bloquear(dossier)
+        if actual.estado not in (EstadoDossier.COMPARTIDO, EstadoDossier.RECIBIDO):
+            raise ValidationError("El dossier no está compartido: no hay nada que retirar.")
+        actual.permisos_grupo.all().delete()
+        actual.permisos_usuario.all().delete()
+        actual.estado = EstadoDossier.RETIRADO
+        actual.retirado_por, actual.retirado_en, actual.retiro_motivo = usuario, timezone.now(), motivo
+        actual.full_clean()
+        actual.save(update_fields=["estado", "retirado_por", "retirado_en", "retiro_motivo"])
+        auditoria.dossier_anotar(accion=auditoria.DOSSIER_RETIRADO, dossier=actual, usuario=usuario,
+                                 datos={"motivo": motivo}, request=request)
+    return actual

@@ -8,7 +8,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from expedientes.custodia import almacen
-from expedientes.models import AdjuntoVersion
+from expedientes.models import AdjuntoVersion, DossierInsolvencia
 
 from . import auditoria, policies
 
@@ -24,20 +24,9 @@ def _bloques(cuerpo):
         cuerpo.close()
 
 
-@require_GET
-def adjunto_descargar(request, uuid):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    version = (
-        AdjuntoVersion.objects.select_related("adjunto__actuacion").filter(uuid=uuid).first()
-    )
-    if version is None:
-        raise Http404
-    if not policies.adjunto_version_puede_descargar(request.user, version):
-        auditoria.custodia_registrar(
-            accion=auditoria.ACCESO_DENEGADO, version=version, usuario=request.user, request=request
-        )
-        raise Http404  # as if it did not exist: no hint for someone guessing ids
+def version_servir(request, version):
+    """The one way a stored version leaves: custody log, then exactly that S3 version as a
+    download. The caller has asked its policy first."""
     cuerpo = almacen.abrir(almacen.ObjetoAlmacenado(version.clave, version.version_s3))
     auditoria.custodia_registrar(
         accion=auditoria.DESCARGA, version=version, usuario=request.user, request=request
@@ -52,3 +41,40 @@ def adjunto_descargar(request, uuid):
     respuesta["Cache-Control"] = "private, no-store"
     respuesta["X-Frame-Options"] = "DENY"
     return respuesta
+
+
+def _denegar(request, version):
+    auditoria.custodia_registrar(
+        accion=auditoria.ACCESO_DENEGADO, version=version, usuario=request.user, request=request
+    )
+    raise Http404  # as if it did not exist: no hint for someone guessing ids
+
+
+@require_GET
+def adjunto_descargar(request, uuid):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    version = (
+        AdjuntoVersion.objects.select_related("adjunto__actuacion").filter(uuid=uuid).first()
+    )
+    if version is None:
+        raise Http404
+    if not policies.adjunto_version_puede_descargar(request.user, version):
+        _denegar(request, version)
+    return version_servir(request, version)
+
+
+@require_GET
+def dossier_descargar(request, uuid):
+    """The dossier's PDF, for whoever may see the dossier (Asesoría Jurídica included, which
+    may not download it as an attachment of the expediente)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    dossier = (
+        DossierInsolvencia.objects.select_related("version__adjunto__actuacion").filter(uuid=uuid).first()
+    )
+    if dossier is None:
+        raise Http404
+    if not policies.dossier_puede_ver(request.user, dossier):
+        _denegar(request, dossier.version)
+    return version_servir(request, dossier.version)

@@ -25,6 +25,25 @@ def registrar_acciones_custodia(actions):
         actions.register_action(accion)(type(accion, (_CustodiaFormatter,), {"label": etiqueta}))
 
 
+class _DossierFormatter(LogFormatter):
+    def format_message(self, log_entry):
+        d = log_entry.data or {}
+        detalle = d.get("motivo") or d.get("numero_juicio") or (f"{d['folios']} folios" if "folios" in d else "")
+        return f"{self.label}" + (f": {detalle}" if detalle else "")
+
+
+@hooks.register("register_log_actions")
+def registrar_acciones_dossier(actions):
+    for accion, etiqueta in [
+        (auditoria.DOSSIER_ARMADO, _("Dossier de insolvencia armado")),
+        (auditoria.DOSSIER_COMPARTIDO, _("Dossier compartido con Asesoría Jurídica")),
+        (auditoria.DOSSIER_RETIRADO, _("Dossier retirado de Asesoría Jurídica")),
+        (auditoria.DOSSIER_ACUSE, _("Acuse de recibo del dossier")),
+        (auditoria.DOSSIER_JUICIO, _("Juicio de insolvencia registrado")),
+    ]:
+        actions.register_action(accion)(type(accion, (_DossierFormatter,), {"label": etiqueta}))
+
+
 @hooks.register("construct_page_chooser_queryset")
 def selector_de_paginas_filtrado(pages, request):
     """Wagtail's page chooser lists every page (it is meant for picking link targets): here

@@ -3,6 +3,7 @@ from .adjunto import Adjunto, AdjuntoVersion
 from .arbol import AnioPage, JuzgadoIndexPage
 from .calendario import DiaEspecial
 from .coactivado import Coactivado, Domicilio
+from .dossier import ActualizacionJuicio, DossierActuacion, DossierInsolvencia, EstadoDossier, EstadoJuicio
 from .cuenta import Costa, ConvenioPago, Cuota, EstadoConvenio, OrigenPago, Pago, TasaInteres, TituloCredito
 from .expediente import ExpedientePage, Provincia
 from .medidas import (
@@ -22,6 +23,7 @@ __all__ = [
     "PublicacionPrensa",
     "RegistroPublico",
     "ActuacionPage",
+    "ActualizacionJuicio",
     "Adjunto",
     "AdjuntoVersion",
     "AnioPage",
@@ -34,8 +36,12 @@ __all__ = [
     "Costa",
     "Cuota",
     "DiaEspecial",
+    "DossierActuacion",
+    "DossierInsolvencia",
     "Domicilio",
     "EstadoConvenio",
+    "EstadoDossier",
+    "EstadoJuicio",
     "ExpedientePage",
     "JuzgadoIndexPage",
     "OrigenPago",

@@ -27,6 +27,8 @@ class TipoActuacion(models.TextChoices):
     PAGO = "pago", _("Pago")
     ESCRITO = "escrito", _("Escrito del coactivado")
     INFORME_INSOLVENCIA = "informe_insolvencia", _("Informe de insolvencia")
+    # the PDF sent to Asesoría Jurídica (services/dossier.py), as an act of the file
+    DOSSIER_INSOLVENCIA = "dossier_insolvencia", _("Dossier de insolvencia")
     OTRO = "otro", _("Otra actuación")
 
 

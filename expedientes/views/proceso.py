@@ -17,9 +17,10 @@ from expedientes import plazos
 from expedientes.custodia import ArchivoRechazado
 from expedientes.liquidacion import LiquidacionError
 from expedientes.models import ABIERTAS, EnvioFormulario, ExpedientePage, MedidaCautelar
-from expedientes.selectors import actuaciones_de, expedientes_visibles
+from expedientes.selectors import actuaciones_de, dossiers_de, expedientes_visibles
 from expedientes.services import correcciones, cuenta, ilocalizables, medidas
 from expedientes.services.documentos import documento_diferencias, documento_generar
+from expedientes.services.dossier import dossier_armable
 from expedientes.services.proceso import expediente_transicion
 from permisos import auditoria, policies
 
@@ -178,6 +179,8 @@ class ProcesoView(WagtailAdminTemplateMixin, TemplateView):
             acciones_menu=[(a, titulo, boton, formularios[a]) for a, titulo, boton in MENU
                            if a not in PERMISO_DE or self.request.user.has_perm(PERMISO_DE[a])],
             correcciones=e.correcciones.select_related("usuario"),
+            dossiers=dossiers_de(self.request.user, e),
+            puede_armar_dossier=dossier_armable(e) and policies.dossier_puede_armar(self.request.user, e),
             emitidos=[(d, documento_diferencias(d, expediente=e))
                       for d in e.documentos_emitidos.select_related("version__adjunto__actuacion")],
             **kwargs,
