@@ -56,7 +56,7 @@ def sin_informe_de_tipos_de_pagina(request, menu_items):
     menu_items[:] = [item for item in menu_items if item.name != "page-types-usage"]
 
 
-@hooks.register("construct_homepage_summary_items")
+@hooks.register("construct_homepage_summary_items", order=1)  # after Wagtail's own adds it
 def sin_total_de_paginas(request, summary_items):
     """Wagtail's home counts every page of the site (a count of expedientes the user may
     not see): out. The home's own panels count what the user may see."""

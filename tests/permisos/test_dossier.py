@@ -283,7 +283,7 @@ def test_politica_de_dossiers(usuarios, insolvente):
     Group.objects.get(name=roles.ROL_ASESORIA).permissions.add(
         Permission.objects.get(codename="view_dossierinsolvencia"))
     for usuario, ve in [(jefe, True), (usuarios["secretaria"], True), (raiz, True), (asesoria, False),
-                        (inactivo, False), (usuarios["abogado"], False), (usuarios["auditor"], False),
+                        (inactivo, False), (usuarios["abogado"], False), (usuarios["auditor"], True),
                         (usuarios["archivista"], False), (usuarios["sin_rol"], False)]:
         usuario = type(usuario).objects.get(pk=usuario.pk)  # fresh permission caches
         assert policies.dossiers_visibles(usuario, todos).exists() is ve, usuario.username
@@ -324,7 +324,13 @@ def test_nadie_mas_ve_el_dossier(client, usuarios, insolvente):
         re.findall(r">([^<>]+)</button>", pagina))
     for accion in ("compartir", "retirar", "acuse", "juicio"):
         client.post(reverse("dossier_accion", args=[dossier.uuid, accion]), {"motivo": "x"})
-    for quien in ("abogado", "auditor", "archivista", "sin_rol"):
+    client.force_login(usuarios["auditor"])  # reads everything, acts on nothing
+    assert client.get(reverse("dossier_descargar", args=[dossier.uuid])).status_code == 200
+    for accion in ("compartir", "retirar", "acuse", "juicio"):
+        client.post(reverse("dossier_accion", args=[dossier.uuid, accion]), {"motivo": "x"})
+    dossier.refresh_from_db()
+    assert dossier.estado == "compartido" and dossier.acuse_en is None
+    for quien in ("abogado", "archivista", "sin_rol"):
         client.force_login(usuarios[quien])
         assert client.get(reverse("dossier_descargar", args=[dossier.uuid])).status_code == 404
         assert negado(client.get(reverse("dossier_ver", args=[dossier.uuid]))), quien

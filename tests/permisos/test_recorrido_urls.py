@@ -66,10 +66,10 @@ def _rellenar(ruta, valores):
 def secreto(usuarios, pdf):
     """An expediente no walking role may see (not assigned to the walking abogado), with
     an actuación, a file and a revision."""
+    from wagtail.models import GroupApprovalTask
+
     from expedientes.models import TipoActuacion
     from expedientes.services.actuaciones import actuacion_registrar
-
-    from wagtail.models import GroupApprovalTask
 
     if not Workflow.objects.exists():  # real ids for the workflow views
         flujo = Workflow.objects.create(name="Aprobación")
@@ -104,7 +104,7 @@ def _valores(expediente, actuacion, version, *, inexistente=False):
         "page_view_restriction_id": INEXISTENTE, "session_id": INEXISTENTE,
         "image_id": 1, "document_id": 1, "doc_id": 1, "uploaded_file_id": 1, "filter_spec": "original",
         "uidb64": "MQ", "token": "abc-123", "path": "x.css", "slug": "x",
-        "accion": "costa", "action": "delete", "action_name": "approve",
+        "accion": "costa", "formato": "csv", "action": "delete", "action_name": "approve",
         "app_label": "wagtailcore", "model_name": "page", "app_name": "expedientes",
         "content_type_app_name": "expedientes", "content_type_model_name": "expedientepage",
     }
@@ -182,12 +182,15 @@ def test_ningun_rastro_del_expediente_ajeno_en_ninguna_url(usuarios, expediente,
 
 
 def _puede_verlo(usuario, url):
-    from django.http import QueryDict
+    from django.http import Http404, QueryDict
     from django.urls import resolve
 
     match = resolve(url.split("?")[0])
-    return all(guardas._todos_visibles(usuario, modelo, valores) for modelo, valores
-               in guardas.objetos_nombrados(match, match.kwargs, QueryDict(url.split("?")[1])))
+    try:
+        return all(guardas._todos_visibles(usuario, modelo, valores) for modelo, valores
+                   in guardas.objetos_nombrados(match, match.kwargs, QueryDict(url.split("?")[1])))
+    except Http404:
+        return False
 
 
 def _respuesta(client, url):

@@ -20,10 +20,12 @@ from expedientes.estados import Estado
 from expedientes.services.adjuntos import adjunto_crear
 from expedientes.services.correcciones import expediente_asignar
 from expedientes.services.proceso import expediente_transicion
+from permisos import roles
 from permisos.custodia import CAMPOS, Accion, cadena_verificar, registro_anotar, registro_hash
 from permisos.direcciones import direccion_resolver
 from permisos.exportacion import COLUMNAS
 from permisos.models import RegistroCustodia
+from tests.factories import usuario_con_rol
 
 pytestmark = pytest.mark.servicios
 
@@ -56,7 +58,9 @@ def eventos(client, usuarios, expediente, actuacion, pdf):
     assert client.get(reverse("expedientes_proceso", args=[expediente.pk])).status_code == 200
     expediente_transicion(expediente=expediente, hasta=Estado.CITADO, usuario=usuarios["abogado"],
                           motivo="Citación en persona.", fecha=date(2025, 3, 20))
-    expediente_asignar(expediente=expediente, abogado=usuarios["abogado"], usuario=usuarios["jefe"])
+    # the fixture's expediente is assigned to «abogado»: the jefe hands it over to another
+    otra = usuario_con_rol(roles.ROL_ABOGADO, username="abogada2")
+    expediente_asignar(expediente=expediente, abogado=otra, usuario=usuarios["jefe"])
     return version
 
 
@@ -75,7 +79,10 @@ def test_los_eventos_quedan_en_una_cadena_integra(eventos, usuarios, expediente)
     assert cambio.datos["desde"] == "iniciado" and cambio.datos["hasta"] == "citado"
     assert cambio.datos["fecha"] == "2025-03-20" and cambio.objeto == "Iniciado → Citado"
     asignacion = _registros(Accion.ASIGNACION).get()
-    assert asignacion.usuario == usuarios["jefe"] and asignacion.datos["nuevo"] == "abogado"
+    assert asignacion.usuario == usuarios["jefe"] and asignacion.datos["nuevo"] == "abogada2"
+    retiro, concesion = _registros(Accion.RETIRO).get(), _registros(Accion.CONCESION).filter(expediente=expediente).last()
+    assert retiro.datos["usuario"] == "abogado" and concesion.datos["usuario"] == "abogada2"
+    assert retiro.usuario == concesion.usuario == usuarios["jefe"]
     assert _registros(Accion.INICIO_SESION).filter(usuario=usuarios["abogado"]).exists()
 
     secuencias = list(RegistroCustodia.objects.order_by("secuencia").values_list("secuencia", flat=True))
@@ -103,10 +110,10 @@ def test_vistas_del_expediente_en_su_pagina_y_en_el_editor(client, usuarios, exp
     assert client.get(reverse("wagtailadmin_pages:edit", args=[expediente.pk])).status_code == 200
     assert sorted(_registros(Accion.VISTA).values_list("objeto", flat=True)) == [
         f"Expediente {expediente.numero} (editor)", f"Expediente {expediente.numero} (página)"]
-    client.force_login(usuarios["auditor"])
+    client.force_login(usuarios["archivista"])
     assert client.get(expediente.url).status_code == 404
     denegado = _registros(Accion.ACCESO_DENEGADO).get()
-    assert denegado.usuario == usuarios["auditor"] and denegado.expediente_id == expediente.pk
+    assert denegado.usuario == usuarios["archivista"] and denegado.expediente_id == expediente.pk
 
 
 def test_inicio_cierre_e_inicio_fallido_con_ip(client, usuarios):
@@ -164,12 +171,18 @@ def cadena(usuarios, expediente):
     for n in range(5):
         registro_anotar(accion=Accion.VISTA, usuario=usuarios["abogado"], expediente=expediente,
                         objeto=f"vista {n}", datos={"n": n, "monto": 10.5, "dia": date(2025, 3, n + 1)})
+    # the whole chain: the fixtures' own entries (roles given, the assignment) come first
     return list(RegistroCustodia.objects.order_by("secuencia"))
+
+
+def _vistas(cadena):
+    return [r for r in cadena if r.objeto.startswith("vista ")]
 
 
 def test_la_base_rechaza_update_delete_y_truncate(cadena):
     """PL/pgSQL's RAISE EXCEPTION (SQLSTATE P0001) reaches Django as a ProgrammingError."""
-    registro = cadena[2]
+    registro = _vistas(cadena)[2]
+    total = RegistroCustodia.objects.count()
     for intento in (
         lambda: RegistroCustodia.objects.filter(pk=registro.pk).update(objeto="otra cosa"),
         lambda: RegistroCustodia.objects.filter(pk=registro.pk).delete(),
@@ -184,12 +197,12 @@ def test_la_base_rechaza_update_delete_y_truncate(cadena):
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("TRUNCATE permisos_registrocustodia CASCADE")
     registro.refresh_from_db()
-    assert registro.objeto == "vista 2" and RegistroCustodia.objects.count() == len(cadena)
+    assert registro.objeto == "vista 2" and RegistroCustodia.objects.count() == total
 
 
 def test_los_datos_se_releen_como_se_hashearon(cadena):
     """Floats and dates become text before hashing: what the database returns hashes the same."""
-    primero = RegistroCustodia.objects.get(pk=cadena[0].pk)
+    primero = RegistroCustodia.objects.get(pk=_vistas(cadena)[0].pk)
     assert primero.datos == {"n": 0, "monto": "10.5", "dia": "2025-03-01"}
     assert registro_hash({c: getattr(primero, c) for c in CAMPOS}) == primero.hash
     assert cadena_verificar().integra
@@ -200,7 +213,7 @@ def test_un_registro_alterado_se_detecta_y_se_nombra(cadena):
         RegistroCustodia.objects.filter(pk=cadena[2].pk).update(objeto="nunca lo vio")
     codigo, _, errores = _verificar()
     assert codigo == 1
-    assert "el registro #3 fue alterado" in errores
+    assert f"el registro #{cadena[2].secuencia} fue alterado" in errores
 
 
 def test_un_registro_reescrito_con_su_hash_rompe_el_enlace_siguiente(cadena):
@@ -211,8 +224,8 @@ def test_un_registro_reescrito_con_su_hash_rompe_el_enlace_siguiente(cadena):
     with pgtrigger.ignore(SIN_TRIGGER):
         RegistroCustodia.objects.filter(pk=alterado.pk).update(usuario_nombre="otra persona", hash=nuevo)
     resultado = cadena_verificar()
-    assert (resultado.falla, resultado.secuencia) == ("enlace", 3)
-    assert "#2 fue reescrito" in resultado.mensaje()
+    assert (resultado.falla, resultado.secuencia) == ("enlace", cadena[2].secuencia)
+    assert f"#{cadena[1].secuencia} fue reescrito" in resultado.mensaje()
 
 
 def test_un_registro_borrado_se_detecta_y_se_nombra(cadena):
@@ -220,9 +233,10 @@ def test_un_registro_borrado_se_detecta_y_se_nombra(cadena):
         RegistroCustodia.objects.filter(pk=cadena[3].pk).delete()
     codigo, _, errores = _verificar()
     assert codigo == 1
-    assert "falta el registro #4: tras el #3 sigue el #5" in errores
+    s = [r.secuencia for r in cadena]
+    assert f"falta el registro #{s[3]}: tras el #{s[2]} sigue el #{s[4]}" in errores
     resultado = cadena_verificar()
-    assert (resultado.falla, resultado.secuencia, resultado.registros) == ("faltante", 4, 3)
+    assert (resultado.falla, resultado.secuencia, resultado.registros) == ("faltante", s[3], 3)
 
 
 def test_el_primer_registro_borrado_tambien(cadena):
