@@ -93,6 +93,7 @@ USUARIOS = [
     ("archivista", "Rosa Elena", "Guamán Tenesaca", roles.ROL_ARCHIVISTA, False),
     ("asesoria", "Patricio", "Jaramillo León", roles.ROL_ASESORIA, False),
     ("auditor", "Lucía", "Serrano Vázquez", roles.ROL_AUDITOR, False),
+    ("sistemas", "Galo", "Peralta Cordero", roles.ROL_ADMINISTRADOR, False),
 ]
 
 NOMBRES = ["José", "María", "Luis", "Ana", "Jorge", "Rosa", "Miguel", "Carmen", "Diego", "Paola",
