@@ -74,6 +74,16 @@ def _filas_unidad(usuario) -> list[tuple[str, str]]:
     return getattr(usuario, _CACHE_UNIDAD)
 
 
+def permisos_olvidar(usuario) -> None:
+    """Drop what this user object remembers of its rights (ours and Wagtail's, kept on the
+    object for one request): after a grant or revocation, a long-lived object (a command, the
+    demo, a test) must read them again."""
+    for atributo in (_CACHE_UNIDAD, PoliticaPaginas._caminos_cache,
+                     PoliticaPaginas.permission_cache_name,
+                     PoliticaPaginas._explorable_root_instance_cache_name):
+        usuario.__dict__.pop(atributo, None)
+
+
 def _q_unidad(usuario, acciones) -> Q | None:
     """Wagtail's own group page permissions (the whole unit's roles, on the Juzgado)."""
     caminos = {camino for camino, accion in _filas_unidad(usuario) if accion in acciones}
@@ -172,10 +182,16 @@ def adjunto_version_puede_descargar(usuario, version) -> bool:
     return pagina_puede_ver(usuario, version.adjunto.actuacion)
 
 
-def expediente_puede_abrir(usuario, juzgado) -> bool:
+def pagina_puede_agregar(usuario, padre) -> bool:
+    """May the user add a page under this one (an expediente under the Juzgado, an actuación
+    under an expediente)?"""
     if not _activo(usuario):
         return False
-    return _politica().user_has_permission_for_instance(usuario, "add", juzgado)
+    return _politica().user_has_permission_for_instance(usuario, "add", padre)
+
+
+def expediente_puede_abrir(usuario, juzgado) -> bool:
+    return pagina_puede_agregar(usuario, juzgado)
 
 
 def actuacion_puede_adjuntar(usuario, actuacion) -> bool:
@@ -192,15 +208,15 @@ def registro_custodia_puede_ver(usuario) -> bool:
 
 
 def coactivados_filtrar_visibles(usuario, coactivados: QuerySet) -> QuerySet:
-    """A debtor is seen by who keeps the registry for the whole unit, or through one of
-    their expedientes the user may see."""
+    """A debtor is seen by who keeps the registry for the whole unit, by who registered it,
+    or through one of their expedientes the user may see."""
     from expedientes.models import ExpedientePage
 
     if not _activo(usuario) or not usuario.has_perm("expedientes.view_coactivado"):
         return coactivados.none()
     if _lee_todo(usuario) or _q_unidad(usuario, ACCIONES_LECTURA) is not None:
         return coactivados
-    return coactivados.filter(Exists(ExpedientePage.objects.filter(
+    return coactivados.filter(Q(creado_por=usuario) | Exists(ExpedientePage.objects.filter(
         q_expedientes(usuario), coactivado=OuterRef("pk"))))
 
 

@@ -73,6 +73,9 @@ def asignacion_aplicar(*, expediente, anterior, nuevo, usuario=None) -> None:
         registro_anotar(accion=Accion.CONCESION, usuario=usuario, expediente=expediente,
                         objeto=f"Acceso de {nuevo.get_username()} al expediente",
                         datos={"usuario": nuevo.get_username(), "permisos": codenames})
+    for cambiado in (anterior, nuevo):
+        if cambiado is not None:
+            policies.permisos_olvidar(cambiado)
 
 
 def asignaciones_masivas(pares) -> int:

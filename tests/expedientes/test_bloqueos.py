@@ -184,7 +184,7 @@ def vigilante(monkeypatch):
 @transaccional
 def test_ninguna_llamada_externa_con_la_fila_bloqueada(usuarios, tasa, settings, vigilante):
     estado, vistos, bloqueados = vigilante
-    expediente = expediente_crear(usuario=usuarios["secretaria"])
+    expediente = expediente_crear(usuario=usuarios["secretaria"], abogado=usuarios["abogado"])
     estado["pk"] = expediente.pk
     documento_generar(expediente=expediente, clave=ClaveDocumento.AUTO_PAGO, usuario=usuarios["abogado"],
                       fecha=date(2025, 3, 14))

@@ -20,6 +20,8 @@ from expedientes.services.proceso import expediente_transicion
 
 D = Decimal
 pytestmark = pytest.mark.servicios
+from tests.factories import usuario_con_rol
+from permisos import roles
 
 
 
@@ -59,12 +61,12 @@ def test_el_editor_de_paginas_no_cambia_monto_fecha_ni_abogado(client, expedient
     assert client.get(url).status_code == 200
     respuesta = client.post(url, {
         "monto_titulo": "1,00", "fecha_recepcion": "01/01/2020", "provincia": "17",
-        "abogado": usuarios["abogado"].pk, "estado": Estado.INICIADO, "action-publish": "action-publish",
+        "abogado": usuarios["jefe"].pk, "estado": Estado.INICIADO, "action-publish": "action-publish",
     })
     assert respuesta.status_code in (200, 302)
     expediente.refresh_from_db()
     assert (expediente.monto_titulo, expediente.fecha_recepcion, expediente.provincia, expediente.abogado,
-            expediente.estado) == (D("1234.56"), date(2025, 3, 13), "01", None, Estado.EMBARGO)
+            expediente.estado) == (D("1234.56"), date(2025, 3, 13), "01", usuarios["abogado"], Estado.EMBARGO)
 
 
 def test_actuacion_su_tipo_y_fecha_no_cambian_por_revision(expediente, usuarios):
@@ -113,11 +115,12 @@ def test_fecha_de_recepcion_no_posterior_a_los_actos(expediente, usuarios):
 
 
 def test_asignacion_de_abogado_queda_registrada(expediente, usuarios):
+    otra = usuario_con_rol(roles.ROL_ABOGADO, username="abogada2")
     with pytest.raises(ValidationError, match="Solo el jefe de coactivas asigna"):
-        expediente_asignar(expediente=expediente, abogado=usuarios["abogado"], usuario=usuarios["secretaria"])
-    expediente_asignar(expediente=expediente, abogado=usuarios["abogado"], usuario=usuarios["jefe"])
+        expediente_asignar(expediente=expediente, abogado=otra, usuario=usuarios["secretaria"])
+    expediente_asignar(expediente=expediente, abogado=otra, usuario=usuarios["jefe"])
     expediente.refresh_from_db()
-    assert expediente.abogado == usuarios["abogado"]
+    assert expediente.abogado == otra
     assert Correccion.objects.get(expediente=expediente).campo == "abogado impulsor"
 
 
@@ -164,10 +167,11 @@ def test_correcciones_y_asignacion_solo_en_el_menu_del_jefe(client, expediente, 
     pantalla = client.get(url).content.decode()
     assert "Corrección del título" not in pantalla and "Abogado impulsor</summary>" not in pantalla
     respuesta = client.post(reverse("expedientes_proceso_accion", args=[expediente.pk, "asignar"]),
-                            {"asignar-abogado": usuarios["abogado"].pk, "asignar-motivo": "x"})
+                            {"asignar-abogado": usuario_con_rol(roles.ROL_ABOGADO, username="abogada2").pk,
+                             "asignar-motivo": "x"})
     assert "Solo el jefe de coactivas asigna" in respuesta.content.decode()
     expediente.refresh_from_db()
-    assert expediente.abogado is None
+    assert expediente.abogado == usuarios["abogado"]
     client.force_login(usuarios["jefe"])
     pantalla = client.get(url).content.decode()
     assert "Corrección del título" in pantalla and "Abogado impulsor</summary>" in pantalla
