@@ -2,27 +2,30 @@
 
     python benchmarks/permissions.py [--expedientes 20000] [--asignados 1000]
                                      [--repeticiones 30] [--calentamiento 3] [--reusar]
+                                     [--casos listado,explorador,nombre,cedula,inicio]
 
 Needs the PostgreSQL of scripts/devstack.py and its environment
 (`eval "$(python scripts/devstack.py env --profile test)"`). It works in a database of its
-own, `<the checkout's database>_bench` (e.g. portal_2b697570_bench), dropped and re-created
-with the migrations at every run; `--reusar` keeps it when it already holds a data set of the
-same size. Neither the checkout's database nor any test database (test_portal_…) is touched.
+own, `<the checkout's database>_bench` (e.g. portal_2b697570_bench; `--base` to name another,
+always ending in _bench), dropped and re-created with the migrations at every run; `--reusar`
+keeps it when it already holds a data set of the same size. Neither the checkout's database
+nor any test database (test_portal_…) is touched. The database stays afterwards, for EXPLAIN.
 
-The data set, written in bulk (minutes, not hours): the tree inicio → juzgado → 10 years (this
-one and the nine before) with their pages made by the services, then N expedientes under the
-years as raw treebeard rows (paths, depth, numchild, url_path computed here; wagtailcore_page
-with bulk_create, the ExpedientePage table with COPY), one debtor per expediente for 90 % of
-them (the rest share an earlier debtor), the título de crédito of each expediente, states that
-age like a real archive (old years mostly paid or archived), three provinces. The abogado gets
-M expedientes chosen at random across the years, the other abogados the rest (M each), all
-through permisos.services.asignaciones_masivas: the guardian table holds 2 × N rows, not only
-the abogado's. No actuaciones, revisions or search index entries.
+The data set, written in bulk (about a minute for 20,000, migrations included): the tree
+inicio → juzgado → 10 years (this one and the nine before) made by the services, then N
+expedientes under the years as raw treebeard rows (path, depth, numchild, url_path computed
+here; wagtailcore_page and the ExpedientePage table with COPY), one debtor per expediente for
+90 % of them (the rest share an earlier debtor), the título de crédito of each expediente,
+states that age like a real archive (old years mostly paid or archived), three provinces. The
+abogado gets M expedientes chosen at random across the years, the other abogados the rest (M
+each), all through permisos.services.asignaciones_masivas: the guardian table holds 2 × N rows,
+not only the abogado's. No actuaciones, revisions, transitions or search index entries.
 
-Each URL is requested with Django's test Client in this process (force_login, no network),
-`--calentamiento` times and then `--repeticiones` times per user, alternating the users; the
-queries of one request are counted with CaptureQueriesContext. Every response must be a 200
-and every expediente number the abogado's pages show must be one of theirs."""
+Each URL is requested with Django's test Client in this process (force_login, no network, the
+settings' DEBUG off), `--calentamiento` times counted (queries and their SQL time, with
+CaptureQueriesContext; the count must not vary) and then `--repeticiones` times timed, the
+users alternating. Every response must be a 200, every expediente number on the abogado's
+pages must be one of theirs, and the listing must count M for them and N for the superuser."""
 
 import argparse
 import os
