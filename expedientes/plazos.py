@@ -88,9 +88,13 @@ def expedientes_con_vencimientos(expedientes):
 
 def vencimientos_pendientes(expedientes, *, hoy: date, hasta: date) -> list[Vencimiento]:
     """Every deadline up to `hasta` (overdue ones included) among these expedientes."""
+    lista = list(expedientes_con_vencimientos(expedientes))
+    # Every act of an expediente falls after its reception: reading the calendar from the
+    # oldest one keeps it one query (an older open file used to read it once more, each).
+    desde = min([hoy - timedelta(days=400), *(e.fecha_recepcion for e in lista)])
     todos = []
-    with calendario.precargado(hoy - timedelta(days=400), hasta + timedelta(days=120)):
-        for expediente in expedientes_con_vencimientos(expedientes):
+    with calendario.precargado(desde, hasta + timedelta(days=120)):
+        for expediente in lista:
             todos.extend(v for v in vencimientos_de(expediente) if v.vence <= hasta)
     return sorted(todos, key=lambda v: v.vence)
 

@@ -156,9 +156,41 @@ def _expediente_de(pagina):
     return ExpedientePage.objects.ancestor_of(pagina, inclusive=True).first()
 
 
+def _camino_del_expediente(pagina) -> str | None:
+    """The path of the expediente an expediente or actuación page belongs to, with no query."""
+    from expedientes.models import ActuacionPage, ExpedientePage
+
+    if isinstance(pagina, ExpedientePage):
+        return pagina.path
+    if isinstance(pagina, ActuacionPage):  # always a direct child of its expediente
+        return pagina.path[:-ExpedientePage.steplen]
+    return None
+
+
+_CACHE_VISIBLES = "_coactivas_caminos_visibles"
+
+
+def _ve_sin_consulta(usuario, camino: str) -> bool | None:
+    """q_expedientes(usuario, VER) for the expediente at `camino`, answered from the rows this
+    request already read (Wagtail's menus and page testers read them on every admin page), or
+    None: then a query answers. The explorer's listing buttons ask for every row."""
+    if not _activo(usuario):
+        return False
+    if _lee_todo(usuario):
+        return True
+    visibles = getattr(usuario, _CACHE_VISIBLES, None)
+    if visibles is None:
+        return None
+    return camino in visibles or any(
+        camino.startswith(c) for c, accion in _filas_unidad(usuario) if accion in ACCIONES_LECTURA)
+
+
 def expediente_puede_ver(usuario, expediente) -> bool:
     from expedientes.models import ExpedientePage
 
+    visto = _ve_sin_consulta(usuario, expediente.path)
+    if visto is not None:
+        return visto
     return ExpedientePage.objects.filter(pk=expediente.pk).filter(q_expedientes(usuario)).exists()
 
 
@@ -172,6 +204,9 @@ def expediente_puede_trabajar(usuario, expediente) -> bool:
 def pagina_puede_ver(usuario, pagina) -> bool:
     if not _activo(usuario):
         return False
+    camino = _camino_del_expediente(pagina)
+    if camino is not None and (visto := _ve_sin_consulta(usuario, camino)) is not None:
+        return visto
     expediente = _expediente_de(pagina)
     if expediente is None:
         return True
@@ -301,6 +336,9 @@ class PoliticaPaginas(PagePermissionPolicy):
         for camino, pk, codename in filas:
             acciones = ACCIONES_DE_GUARDIAN.get(codename.split("_", 1)[0], frozenset())
             caminos.setdefault(camino, (set(), pk))[0].update(acciones)
+        # the expedientes these rows show, exactly as _guardian() filters them
+        lectura = {f"{a}_expedientepage" for a in (VER, TRABAJAR)}
+        setattr(user, _CACHE_VISIBLES, {camino for camino, _, codename in filas if codename in lectura})
         setattr(user, self._caminos_cache, caminos)
         return caminos
 
