@@ -18,6 +18,7 @@ Who sees an expediente (and every page and file under it):
 Pages above the expedientes (inicio, juzgado, years) hold no debtor data: any signed-in user
 of the admin may open them, their listings filtered by this module."""
 
+import os
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -53,15 +54,6 @@ def _tipos_de_expediente():
     return tipos[ExpedientePage].pk, tipos[ActuacionPage].pk
 
 
-def _guardian(usuario, acciones, **filtro):
-    """EXISTS over the user's and their groups' rows on one expediente."""
-    codenames = [f"{a}_expedientepage" for a in acciones]
-    return Exists(ExpedienteUserObjectPermission.objects.filter(
-        user=usuario, permission__codename__in=codenames, **filtro)) | Exists(
-        ExpedienteGroupObjectPermission.objects.filter(
-            group__user=usuario, permission__codename__in=codenames, **filtro))
-
-
 _CACHE_UNIDAD = "_coactivas_filas_unidad"
 
 
@@ -78,10 +70,33 @@ def permisos_olvidar(usuario) -> None:
     """Drop what this user object remembers of its rights (ours and Wagtail's, kept on the
     object for one request): after a grant or revocation, a long-lived object (a command, the
     demo, a test) must read them again."""
-    for atributo in (_CACHE_UNIDAD, PoliticaPaginas._caminos_cache,
+    for atributo in (_CACHE_UNIDAD, _CACHE_VISIBLES, PoliticaPaginas._caminos_cache,
                      PoliticaPaginas.permission_cache_name,
                      PoliticaPaginas._explorable_root_instance_cache_name):
         usuario.__dict__.pop(atributo, None)
+
+
+def _ids_guardian(usuario, acciones) -> Q:
+    """pk IN the user's rows OR IN their groups' rows: PostgreSQL hashes each subquery once
+    (an OR of correlated EXISTS would be probed for every page of the unit)."""
+    codenames = [f"{a}_expedientepage" for a in acciones]
+    return Q(pk__in=ExpedienteUserObjectPermission.objects.filter(
+        user=usuario, permission__codename__in=codenames).values("content_object_id")) | Q(
+        pk__in=ExpedienteGroupObjectPermission.objects.filter(
+            group__user=usuario, permission__codename__in=codenames).values("content_object_id"))
+
+
+def _ids_actuaciones(usuario, acciones, tipo_actuacion) -> Q:
+    """pk IN the actuaciones under the user's expedientes: an actuación is always a direct
+    child of its expediente, so its expediente's path is its own minus the last step. Plain
+    `pk IN` lookups only: Wagtail's search backends accept nothing else in a searched queryset,
+    and PostgreSQL hashes the subquery once instead of probing it per page."""
+    from wagtail.models import Page
+
+    expedientes = Page.objects.filter(_ids_guardian(usuario, acciones)).values("path")
+    return Q(pk__in=Page.objects.filter(content_type_id=tipo_actuacion).annotate(
+        _expediente=Substr("path", 1, Length("path") - 4)).filter(
+        _expediente__in=expedientes).values("pk"))
 
 
 def _q_unidad(usuario, acciones) -> Q | None:
@@ -103,7 +118,7 @@ def q_expedientes(usuario, accion=VER) -> Q:
         return Q()
     paginas = ACCIONES_LECTURA if accion == VER else {"change"}
     guardian = (VER, TRABAJAR) if accion == VER else (TRABAJAR,)
-    q = _guardian(usuario, guardian, content_object=OuterRef("pk"))
+    q = _ids_guardian(usuario, guardian)
     unidad = _q_unidad(usuario, paginas)
     return q | unidad if unidad is not None else q
 
@@ -120,10 +135,8 @@ def q_paginas(usuario, accion=VER) -> Q:
     paginas = ACCIONES_LECTURA if accion == VER else {"change"}
     guardian = (VER, TRABAJAR) if accion == VER else (TRABAJAR,)
     q = (~Q(content_type_id__in=[tipo_expediente, tipo_actuacion])
-         | Q(content_type_id=tipo_expediente) & _guardian(usuario, guardian, content_object=OuterRef("pk"))
-         | Q(content_type_id=tipo_actuacion) & _guardian(
-             usuario, guardian,
-             content_object__path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - 4)))
+         | Q(content_type_id=tipo_expediente) & _ids_guardian(usuario, guardian)
+         | Q(content_type_id=tipo_actuacion) & _ids_actuaciones(usuario, guardian, tipo_actuacion))
     unidad = _q_unidad(usuario, paginas)
     return q | unidad if unidad is not None else q
 
@@ -133,14 +146,10 @@ def expedientes_filtrar_visibles(usuario, expedientes: QuerySet, accion=VER) -> 
 
 
 def _en(q: Q) -> Q:
-    """The rule as `pk IN (subquery)`: Wagtail's search backends accept only plain lookups on
-    indexed fields in a searched queryset (not EXISTS), and the page search, the choosers'
-    search and the admin API search what these filters return."""
-    from wagtail.models import Page
-
-    if not q:
-        return q
-    return Q(pk__in=Page.objects.filter(q).values("pk"))
+    """The page rule is made of plain lookups (`pk IN`, `path LIKE`, content type): Wagtail's
+    search backends accept nothing else in a searched queryset, and the page search, the
+    choosers' search and the admin API search what these filters return."""
+    return q
 
 
 def paginas_filtrar_visibles(usuario, paginas: QuerySet) -> QuerySet:
@@ -319,9 +328,17 @@ class PoliticaPaginas(PagePermissionPolicy):
         filas = list(super().get_all_permissions_for_user(user))
         if not user.is_active or user.is_anonymous or user.is_superuser:
             return filas
-        for camino, acciones in self._caminos_guardian(user).items():
-            pagina = _Pagina(pk=acciones[1], path=camino)
-            filas += [_FilaGuardian(pagina, _Permiso(f"{a}_page")) for a in sorted(acciones[0])]
+        # One row per action, at the deepest page above all of the user's expedientes: what
+        # Wagtail reads from these rows is the set of actions (menus, model-level checks) and a
+        # place to start from; each page's own actions come from acciones_en (by path). An
+        # abogado with a thousand expedientes thus costs a handful of objects, not 3,000.
+        caminos = self._caminos_guardian(user)
+        acciones = set().union(*(a for a, _ in caminos.values())) if caminos else set()
+        if acciones:
+            comun = os.path.commonprefix(list(caminos))
+            comun = comun[:len(comun) // 4 * 4] or next(iter(caminos))[:4]
+            pagina = _Pagina(pk=0, path=comun)
+            filas += [_FilaGuardian(pagina, _Permiso(f"{a}_page")) for a in sorted(acciones)]
         return filas
 
     def _caminos_guardian(self, user) -> dict[str, tuple[set, int]]:
@@ -396,11 +413,8 @@ def _q_acciones(user, actions) -> Q:
     q = Q(pk__in=[])
     if guardian_acciones:
         tipo_expediente, tipo_actuacion = _tipos_de_expediente()
-        q = (Q(content_type_id=tipo_expediente)
-             & _guardian(user, guardian_acciones, content_object=OuterRef("pk"))
-             | Q(content_type_id=tipo_actuacion) & _guardian(
-                 user, guardian_acciones,
-                 content_object__path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - 4)))
+        q = (Q(content_type_id=tipo_expediente) & _ids_guardian(user, guardian_acciones)
+             | Q(content_type_id=tipo_actuacion) & _ids_actuaciones(user, guardian_acciones, tipo_actuacion))
     return q | unidad if unidad is not None else q
 
 
