@@ -110,14 +110,26 @@ def _q_unidad(usuario, acciones) -> Q | None:
     return q
 
 
-def q_expedientes(usuario, accion=VER) -> Q:
-    """Q over ExpedientePage: the expedientes the user may see (VER) or work on (TRABAJAR)."""
+# What seeing (VER) or working on (TRABAJAR) an expediente asks of each kind of grant.
+_PAGINAS_DE = {VER: ACCIONES_LECTURA, TRABAJAR: frozenset({"change"})}
+_GUARDIAN_DE = {VER: (VER, TRABAJAR), TRABAJAR: (TRABAJAR,)}
+
+
+def _sin_filtro(usuario, accion) -> Q | None:
+    """Q(): everything (a superuser; the auditor's read); nothing for who is not signed in
+    and active; None: the user's grants decide."""
     if not _activo(usuario):
         return Q(pk__in=[])
     if usuario.is_superuser or (accion == VER and _lee_todo(usuario)):
         return Q()
-    paginas = ACCIONES_LECTURA if accion == VER else {"change"}
-    guardian = (VER, TRABAJAR) if accion == VER else (TRABAJAR,)
+    return None
+
+
+def q_expedientes(usuario, accion=VER) -> Q:
+    """Q over ExpedientePage: the expedientes the user may see (VER) or work on (TRABAJAR)."""
+    if (fijo := _sin_filtro(usuario, accion)) is not None:
+        return fijo
+    paginas, guardian = _PAGINAS_DE[accion], _GUARDIAN_DE[accion]
     q = _ids_guardian(usuario, guardian)
     unidad = _q_unidad(usuario, paginas)
     return q | unidad if unidad is not None else q
@@ -127,13 +139,10 @@ def q_paginas(usuario, accion=VER) -> Q:
     """Q over any page queryset: containers stay, expedientes and actuaciones only where the
     user may see (or work on) them. An actuación is always a direct child of its expediente,
     so its expediente's path is its own minus the last step: an index-friendly equality."""
-    if not _activo(usuario):
-        return Q(pk__in=[])
-    if usuario.is_superuser or (accion == VER and _lee_todo(usuario)):
-        return Q()
+    if (fijo := _sin_filtro(usuario, accion)) is not None:
+        return fijo
     tipo_expediente, tipo_actuacion = _tipos_de_expediente()
-    paginas = ACCIONES_LECTURA if accion == VER else {"change"}
-    guardian = (VER, TRABAJAR) if accion == VER else (TRABAJAR,)
+    paginas, guardian = _PAGINAS_DE[accion], _GUARDIAN_DE[accion]
     q = (~Q(content_type_id__in=[tipo_expediente, tipo_actuacion])
          | Q(content_type_id=tipo_expediente) & _ids_guardian(usuario, guardian)
          | Q(content_type_id=tipo_actuacion) & _ids_actuaciones(usuario, guardian, tipo_actuacion))
@@ -145,16 +154,11 @@ def expedientes_filtrar_visibles(usuario, expedientes: QuerySet, accion=VER) -> 
     return expedientes.filter(q_expedientes(usuario, accion))
 
 
-def _en(q: Q) -> Q:
-    """The page rule is made of plain lookups (`pk IN`, `path LIKE`, content type): Wagtail's
-    search backends accept nothing else in a searched queryset, and the page search, the
-    choosers' search and the admin API search what these filters return."""
-    return q
-
-
 def paginas_filtrar_visibles(usuario, paginas: QuerySet) -> QuerySet:
-    """Any queryset of pages (explorer, search, choosers, reports, API)."""
-    return paginas.filter(_en(q_paginas(usuario)))
+    """Any queryset of pages (explorer, search, choosers, reports, API). The rule is made of
+    plain lookups (`pk IN`, `path LIKE`, content type) because Wagtail's search backends accept
+    nothing else in a searched queryset."""
+    return paginas.filter(q_paginas(usuario))
 
 
 def _expediente_de(pagina):
@@ -382,20 +386,20 @@ class PoliticaPaginas(PagePermissionPolicy):
         if self._caminos_guardian(user) or _lee_todo(user):
             from expedientes.models import JuzgadoIndexPage
 
-            paginas += list(Page.objects.filter(pk__in=JuzgadoIndexPage.objects.values("pk")))
+            paginas += list(JuzgadoIndexPage.objects.only("path", "depth"))
         return paginas
 
     def instances_user_has_any_permission_for(self, user, actions):
         base = self._base_queryset_for_user(user)
         if base is not None:
             return base
-        return self.model._default_manager.filter(_en(_q_acciones(user, set(actions))))
+        return self.model._default_manager.filter(_q_acciones(user, set(actions)))
 
     def explorable_instances(self, user):
         base = self._base_queryset_for_user(user)
         if base is not None:
             return base
-        return self.model._default_manager.filter(_en(q_paginas(user)))
+        return self.model._default_manager.filter(q_paginas(user))
 
     def user_has_any_permission_for_instance(self, user, actions, instance):
         base = self._base_user_has_permission(user)
