@@ -384,6 +384,21 @@ def tabla(casos, resultados, n, m, repeticiones) -> bool:
     return todos
 
 
+def consultas_mostrar(casos, clientes) -> None:
+    """Each user's queries per case, second request (the first fills per-process caches)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for nombre, url in casos:
+        for usuario, cliente in clientes.items():
+            cliente.get(url)
+            with CaptureQueriesContext(connection) as consultas:
+                cliente.get(url)
+            print(f"\n== {nombre} como {usuario}: {len(consultas)} consultas")
+            for i, c in enumerate(consultas.captured_queries, 1):
+                print(f"{i:3d} {float(c['time']) * 1000:6.1f} ms  {c['sql'][:230]}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--expedientes", type=int, default=20000)
@@ -394,6 +409,9 @@ def main():
                                        "(default: DATABASE_URL's name + _bench)")
     parser.add_argument("--reusar", action="store_true",
                         help="keep the benchmark database if it holds a data set of this size")
+    parser.add_argument("--sql", action="store_true",
+                        help="print each user's queries of every case (after one warm-up request) "
+                             "instead of timing them")
     parser.add_argument("--casos", default=",".join(CASOS),
                         help=f"comma-separated subset of {','.join(CASOS)} (default: all)")
     args = parser.parse_args()
@@ -480,6 +498,9 @@ def main():
     clientes = {"abogado": Client(), "superusuario": Client()}
     clientes["abogado"].force_login(abogado)
     clientes["superusuario"].force_login(superusuario)
+    if args.sql:
+        consultas_mostrar(casos, clientes)
+        return
     print(f"Midiendo: {args.calentamiento} de calentamiento (contadas) + {args.repeticiones} "
           "(cronometradas) por URL y usuario, alternando usuarios:", flush=True)
     resultados = medir(casos, clientes, args.calentamiento, args.repeticiones, comprobar)

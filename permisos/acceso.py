@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from . import roles
+from .derechos import derechos
 
 # The roles that sign documents, administer the portal or hold the archive: a stolen
 # password alone must not open their accounts. Superusers too (otp_requerido).
@@ -23,7 +24,7 @@ CLAVE_INICIO = "acceso_inicio"
 def otp_requerido(usuario) -> bool:
     if not settings.PORTAL_OTP_OBLIGATORIO or not usuario.is_authenticated:
         return False
-    return usuario.is_superuser or usuario.groups.filter(name__in=ROLES_CON_OTP).exists()
+    return usuario.is_superuser or bool(derechos(usuario).grupos & set(ROLES_CON_OTP))
 
 
 # --- absolute session expiry --------------------------------------------------------------

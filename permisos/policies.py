@@ -23,9 +23,9 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Length, Substr
-from wagtail.models import GroupPagePermission
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
+from .derechos import derechos, derechos_olvidar
 from .models import ExpedienteGroupObjectPermission, ExpedienteUserObjectPermission
 
 # Any Wagtail page permission on an ancestor-or-self reads the subtree.
@@ -54,23 +54,18 @@ def _tipos_de_expediente():
     return tipos[ExpedientePage].pk, tipos[ActuacionPage].pk
 
 
-_CACHE_UNIDAD = "_coactivas_filas_unidad"
-
-
 def _filas_unidad(usuario) -> list[tuple[str, str]]:
-    """(page path, action) of Wagtail's group page permissions, once per request."""
-    if not hasattr(usuario, _CACHE_UNIDAD):
-        filas = GroupPagePermission.objects.filter(group__user=usuario).values_list(
-            "page__path", "permission__codename")
-        setattr(usuario, _CACHE_UNIDAD, [(camino, c.rsplit("_", 1)[0]) for camino, c in filas])
-    return getattr(usuario, _CACHE_UNIDAD)
+    """(page path, action) of Wagtail's group page permissions (read with the user's other
+    rights, once per request: permisos/derechos.py)."""
+    return [(camino, accion) for camino, _, accion in derechos(usuario).unidad]
 
 
 def permisos_olvidar(usuario) -> None:
     """Drop what this user object remembers of its rights (ours and Wagtail's, kept on the
     object for one request): after a grant or revocation, a long-lived object (a command, the
     demo, a test) must read them again."""
-    for atributo in (_CACHE_UNIDAD, _CACHE_VISIBLES, PoliticaPaginas._caminos_cache,
+    derechos_olvidar(usuario)
+    for atributo in (_CACHE_VISIBLES, PoliticaPaginas._caminos_cache,
                      PoliticaPaginas.permission_cache_name,
                      PoliticaPaginas._explorable_root_instance_cache_name):
         usuario.__dict__.pop(atributo, None)
@@ -309,13 +304,12 @@ class _Permiso:
 
 
 @dataclass(frozen=True)
-class _FilaGuardian:
-    """A guardian row shaped like a GroupPagePermission, as Wagtail reads them
-    (`.page.path`, `.page_id`, `.permission.codename`)."""
+class _Fila:
+    """A page permission row as Wagtail reads them (`.page.path`, `.page_id`,
+    `.permission.codename`): a unit row or a guardian row."""
 
     page: _Pagina
     permission: _Permiso
-    de_guardian: bool = True
 
     @property
     def page_id(self):
@@ -329,20 +323,27 @@ class PoliticaPaginas(PagePermissionPolicy):
     _caminos_cache = "_coactivas_caminos_guardian"
 
     def get_all_permissions_for_user(self, user):
-        filas = list(super().get_all_permissions_for_user(user))
+        """Wagtail's group page rows and the guardian rows, shaped as Wagtail reads them
+        (`.page.path`, `.page_id`, `.permission.codename`), from the user's rights of this
+        request (permisos/derechos.py: no query of its own)."""
         if not user.is_active or user.is_anonymous or user.is_superuser:
-            return filas
-        # One row per action, at the deepest page above all of the user's expedientes: what
-        # Wagtail reads from these rows is the set of actions (menus, model-level checks) and a
-        # place to start from; each page's own actions come from acciones_en (by path). An
-        # abogado with a thousand expedientes thus costs a handful of objects, not 3,000.
-        caminos = self._caminos_guardian(user)
-        acciones = set().union(*(a for a, _ in caminos.values())) if caminos else set()
+            return []
+        d = derechos(user)
+        filas = [_Fila(_Pagina(pk, camino), _Permiso(f"{accion}_page"))
+                 for camino, pk, accion in d.unidad]
+        # One row per action, at the deepest page above all of the user's expedientes (the
+        # common prefix of the smallest and largest path is the whole set's): what Wagtail
+        # reads from these rows is the set of actions (menus, model-level checks) and a place
+        # to start from; each page's own actions come from acciones_en (by path). An abogado
+        # with a thousand expedientes thus costs a handful of objects, not 3,000.
+        acciones = set().union(*(ACCIONES_DE_GUARDIAN.get(codename.split("_", 1)[0], frozenset())
+                                 for codename in d.guardian))
         if acciones:
-            comun = os.path.commonprefix(list(caminos))
-            comun = comun[:len(comun) // 4 * 4] or next(iter(caminos))[:4]
+            caminos = [c for _, menor, mayor in d.guardian.values() for c in (menor, mayor)]
+            comun = os.path.commonprefix(caminos)
+            comun = comun[:len(comun) // 4 * 4] or caminos[0][:4]
             pagina = _Pagina(pk=0, path=comun)
-            filas += [_FilaGuardian(pagina, _Permiso(f"{a}_page")) for a in sorted(acciones)]
+            filas += [_Fila(pagina, _Permiso(f"{a}_page")) for a in sorted(acciones)]
         return filas
 
     def _caminos_guardian(self, user) -> dict[str, tuple[set, int]]:
@@ -367,6 +368,8 @@ class PoliticaPaginas(PagePermissionPolicy):
         """The page actions the user holds on one page: Wagtail's group rows above it, and the
         guardian rows of its expediente, found by path prefix (no scan of every row)."""
         acciones = {accion for camino, accion in _filas_unidad(user) if page.path.startswith(camino)}
+        if not derechos(user).guardian_puede_alcanzar(page.path):
+            return acciones
         caminos = self._caminos_guardian(user)
         for fin in range(4, len(page.path) + 1, 4):
             if page.path[:fin] in caminos:
@@ -377,17 +380,13 @@ class PoliticaPaginas(PagePermissionPolicy):
         """Where the explorer starts: the unit's own rows, and the Juzgado for who sees
         expedientes through guardian rows or the auditor's read (an abogado browses the years
         down to their own files, not one expediente as the root)."""
-        from wagtail.models import Page
-
         if user.is_superuser:
             return super().instances_with_direct_explore_permission(user)
-        caminos = {camino for camino, accion in _filas_unidad(user) if accion in ACCIONES_LECTURA}
-        paginas = list(Page.objects.filter(path__in=caminos))
-        if self._caminos_guardian(user) or _lee_todo(user):
-            from expedientes.models import JuzgadoIndexPage
-
-            paginas += list(JuzgadoIndexPage.objects.only("path", "depth"))
-        return paginas
+        d = derechos(user)
+        paginas = {_Pagina(pk, camino) for camino, pk, accion in d.unidad if accion in ACCIONES_LECTURA}
+        if d.guardian or _lee_todo(user):
+            paginas |= {_Pagina(pk, camino) for camino, pk in d.juzgados}
+        return sorted(paginas, key=lambda p: p.path)
 
     def instances_user_has_any_permission_for(self, user, actions):
         base = self._base_queryset_for_user(user)
@@ -449,7 +448,7 @@ def politica_registrar():
 def _en_asesoria(usuario) -> bool:
     from .roles import ROL_ASESORIA
 
-    return usuario.groups.filter(name=ROL_ASESORIA).exists()
+    return ROL_ASESORIA in derechos(usuario).grupos
 
 
 def _compartido_con(usuario, codename: str):
@@ -505,8 +504,6 @@ def dossier_puede_compartir(usuario, dossier) -> bool:
 
 def dossiers_puede_listar(usuario) -> bool:
     """The «Dossiers de insolvencia» menu: who sees them all, or is shared any."""
-    from expedientes.models import DossierInsolvencia
-
     if not _activo(usuario):
         return False
-    return _ve_todos_los_dossiers(usuario) or dossiers_visibles(usuario, DossierInsolvencia.objects.all()).exists()
+    return _ve_todos_los_dossiers(usuario) or derechos(usuario).dossiers_compartidos > 0

@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # the user's rights in one query, before any menu or check reads them piece by piece
+    "permisos.derechos.DerechosMiddleware",
     # an object the user may not see answers 404, like one that does not exist
     "permisos.guardas.ObjetosInvisibles404Middleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified()
