@@ -28,6 +28,14 @@ def adjuntos_de(actuacion: ActuacionPage):
     )
 
 
+def actuaciones_con_archivos(expediente: ExpedientePage):
+    """The actuaciones of the process screen, each with its files and their versions (newest
+    first), in three queries whatever their number."""
+    versiones = AdjuntoVersion.objects.order_by("-numero")
+    adjuntos = Adjunto.objects.order_by("pk").prefetch_related(Prefetch("versiones", queryset=versiones))
+    return actuaciones_de(expediente).prefetch_related(Prefetch("adjuntos", queryset=adjuntos))
+
+
 def actuaciones_para_dossier(expediente: ExpedientePage):
     """What a dossier may hold: the expediente's actuaciones, not earlier dossiers."""
     return actuaciones_de(expediente).exclude(tipo=TipoActuacion.DOSSIER_INSOLVENCIA)

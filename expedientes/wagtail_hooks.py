@@ -181,3 +181,33 @@ def registrar_correcciones(actions):
     from expedientes.services.correcciones import ACCION_CORRECCION
 
     actions.register_action(ACCION_CORRECCION)(_CorreccionFormatter)
+
+
+# --- The unit's language, not a CMS's (expedientes/navegacion.py) -------------------------
+# The page tree, its search and its panels (drafts, locks, workflows, recent edits) are the
+# administrator's; the unit works from «Expedientes», the process screen and the files.
+from wagtail.admin.search import SearchArea  # noqa: E402
+
+from .navegacion import ve_el_arbol  # noqa: E402
+
+PANELES_DEL_CMS = {"user_objects_in_workflow_moderation", "workflow_objects_to_moderate",
+                   "locked_pages", "recent_edits", "whats_new_in_wagtail_version"}
+
+
+@hooks.register("construct_main_menu")
+def ocultar_arbol_de_paginas(request, menu_items):
+    if not ve_el_arbol(request.user):
+        menu_items[:] = [item for item in menu_items if item.name != "explorer"]
+
+
+@hooks.register("construct_homepage_panels")
+def ocultar_paneles_del_cms(request, panels):
+    if not ve_el_arbol(request.user):
+        panels[:] = [p for p in panels if getattr(p, "name", "") not in PANELES_DEL_CMS]
+
+
+@hooks.register("register_admin_search_area")
+def busqueda_de_expedientes():
+    # before Wagtail's «Páginas» (order 100): the sidebar's search box searches here
+    return SearchArea("Expedientes", reverse("expedientes_listado"), name="expedientes",
+                      icon_name="folder-inverse", order=10)

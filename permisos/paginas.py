@@ -1,6 +1,7 @@
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.shortcuts import redirect
 from wagtail.models import Page, PagePermissionTester
 from wagtail.permissions import policy_registry
 
@@ -62,7 +63,8 @@ class PaginaProtegidaMixin:
 
     def serve(self, request, *args, **kwargs):
         from expedientes.models import ExpedientePage
-        from permisos.auditoria import expediente_acceso_denegado_registrar, expediente_vista_registrar
+        from expedientes.navegacion import pantalla_url
+        from permisos.auditoria import expediente_acceso_denegado_registrar
         from permisos.policies import pagina_puede_ver
 
         if not request.user.is_authenticated:
@@ -72,8 +74,9 @@ class PaginaProtegidaMixin:
             if expediente:
                 expediente_acceso_denegado_registrar(expediente=self, request=request, pantalla="página")
             raise Http404
-        if expediente:
-            expediente_vista_registrar(expediente=self, request=request, pantalla="página")
+        # an expediente and an actuación live in the unit's screens (which log the view)
+        if destino := pantalla_url(self):
+            return redirect(destino)
         response = super().serve(request, *args, **kwargs)
         response["Cache-Control"] = "private, no-store"
         return response

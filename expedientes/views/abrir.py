@@ -26,7 +26,7 @@ class ExpedienteAbrirView(WagtailAdminTemplateMixin, FormView):
 
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [
-            {"url": reverse("wagtailadmin_explore", args=[self.juzgado.pk]), "label": self.juzgado.title},
+            {"url": reverse("expedientes_listado"), "label": "Expedientes"},
             {"url": "", "label": self.page_title},
         ]
 
@@ -47,7 +47,7 @@ class ExpedienteAbrirView(WagtailAdminTemplateMixin, FormView):
         messages.success(self.request, f"Expediente {expediente.numero} abierto.")
         for advertencia in expediente.advertencias:
             messages.warning(self.request, advertencia, buttons=self._botones_coactivado(expediente.coactivado))
-        return redirect("wagtailadmin_explore", expediente.pk)
+        return redirect("expedientes_proceso", expediente.pk)
 
     def _botones_coactivado(self, coactivado):
         if not self.request.user.has_perm("expedientes.change_coactivado"):

@@ -40,8 +40,10 @@ class AdjuntosView(WagtailAdminTemplateMixin, TemplateView):
     def get_breadcrumbs_items(self):
         expediente = self.actuacion.get_parent()
         return self.breadcrumbs_items + [
-            {"url": reverse("wagtailadmin_explore", args=[expediente.pk]), "label": expediente.title},
-            {"url": reverse("wagtailadmin_pages:edit", args=[self.actuacion.pk]), "label": self.actuacion.title},
+            {"url": reverse("expedientes_listado"), "label": "Expedientes"},
+            {"url": reverse("expedientes_proceso", args=[expediente.pk]), "label": expediente.title},
+            {"url": reverse("expedientes_proceso", args=[expediente.pk]) + "#actuaciones",
+             "label": self.actuacion.title},
             {"url": "", "label": "Adjuntos"},
         ]
 

@@ -17,7 +17,7 @@ from expedientes import plazos
 from expedientes.custodia import ArchivoRechazado
 from expedientes.liquidacion import LiquidacionError
 from expedientes.models import ABIERTAS, EnvioFormulario, ExpedientePage, MedidaCautelar
-from expedientes.selectors import actuaciones_de, dossiers_de, expedientes_visibles
+from expedientes.selectors import actuaciones_con_archivos, dossiers_de, expedientes_visibles
 from expedientes.services import correcciones, cuenta, ilocalizables, medidas
 from expedientes.services.documentos import documento_diferencias, documento_generar
 from expedientes.services.dossier import dossier_armable
@@ -168,7 +168,7 @@ class ProcesoView(WagtailAdminTemplateMixin, TemplateView):
             medidas=e.medidas.all(), abiertas=e.medidas.filter(estado__in=ABIERTAS).count(),
             por_levantar=medidas.medidas_por_levantar(e),
             transiciones=e.transiciones.select_related("usuario", "actuacion"),
-            actuaciones=actuaciones_de(e), titulos=e.titulos.all(), costas=e.costas.all(),
+            actuaciones=actuaciones_con_archivos(e), titulos=e.titulos.all(), costas=e.costas.all(),
             pagos=pagos,
             convenios=[(c, cuenta.convenio_situacion(c, hoy, pagos=pagos))
                        for c in e.convenios.prefetch_related("cuotas")],

@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "permisos.derechos.DerechosMiddleware",
     # an object the user may not see answers 404, like one that does not exist
     "permisos.guardas.ObjetosInvisibles404Middleware",
+    # after the guard: the explorer of an expediente opens its process screen (unit's roles)
+    "expedientes.navegacion.PantallaDelExpedienteMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified()
     # the client's address for the custody log, also where a service has no request
     "permisos.direcciones.DireccionClienteMiddleware",

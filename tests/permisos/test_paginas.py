@@ -14,12 +14,15 @@ def test_anonimo_va_al_login_en_todo_el_arbol(client, expediente, actuacion):
         assert "/admin/login/" in respuesta["Location"]
 
 
-def test_con_permiso_ve_el_expediente_y_sus_actuaciones(client, usuarios, expediente, actuacion):
+def test_con_permiso_el_expediente_abre_su_pantalla_del_proceso(client, usuarios, expediente, actuacion):
+    """An expediente's home is its process screen; an actuación's, its files (issue 9)."""
     client.force_login(usuarios["abogado"])
-    pagina = client.get(expediente.url).content.decode()
+    respuesta = client.get(expediente.url, follow=True)
+    assert respuesta.redirect_chain[-1][0] == f"/admin/coactivas/expedientes/{expediente.pk}/"
+    pagina = respuesta.content.decode()
     assert expediente.numero in pagina and expediente.coactivado.nombre in pagina
-    assert "USD 1.234,56" in pagina and "13/03/2025" in pagina
-    assert client.get(actuacion.url).status_code == 200
+    assert "13/03/2025" in pagina
+    assert client.get(actuacion.url)["Location"] == f"/admin/coactivas/actuaciones/{actuacion.pk}/adjuntos/"
     assert client.get(expediente.get_parent().url).status_code == 200
 
 

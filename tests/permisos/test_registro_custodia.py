@@ -106,10 +106,10 @@ def test_el_servicio_sin_request_toma_la_ip_de_la_peticion_en_curso(client, usua
 
 def test_vistas_del_expediente_en_su_pagina_y_en_el_editor(client, usuarios, expediente):
     client.force_login(usuarios["secretaria"])
-    assert client.get(expediente.url).status_code == 200
+    assert client.get(expediente.url, follow=True).status_code == 200  # its process screen
     assert client.get(reverse("wagtailadmin_pages:edit", args=[expediente.pk])).status_code == 200
     assert sorted(_registros(Accion.VISTA).values_list("objeto", flat=True)) == [
-        f"Expediente {expediente.numero} (editor)", f"Expediente {expediente.numero} (página)"]
+        f"Expediente {expediente.numero} (editor)", f"Expediente {expediente.numero} (pantalla del proceso)"]
     client.force_login(usuarios["archivista"])
     assert client.get(expediente.url).status_code == 404
     denegado = _registros(Accion.ACCESO_DENEGADO).get()
