@@ -43,7 +43,9 @@ def test_abogado_entra_ve_su_expediente_y_adjunta_un_pdf(live_server, navegador,
     pagina.fill("#id_password", "clave-de-prueba")
     pagina.click("button[type=submit]")
     pagina.wait_for_load_state()
-    assert pagina.locator("h1").inner_text() == f"Expediente {expediente.numero}"
+    # the expediente's own URL opens its process screen
+    assert pagina.url.endswith(f"/admin/coactivas/expedientes/{expediente.pk}/")
+    assert pagina.locator("h1").inner_text().startswith(f"Expediente {expediente.numero}")
     assert "USD 1.234,56" in pagina.content()
 
     pagina.goto(f"{live_server.url}/admin/coactivas/actuaciones/{actuacion.pk}/adjuntos/")
