@@ -175,15 +175,10 @@ def test_campo_porcentaje():
 
 def test_campo_numero_de_un_modelo_en_wagtail():
     """Any DecimalField of a model edited in the Wagtail admin gets NumeroField."""
-    from wagtail.admin.forms import WagtailAdminModelForm
+    from wagtail.admin.forms.models import formfield_for_dbfield
 
     from expedientes.models import MedidaCautelar
 
-    class Formulario(WagtailAdminModelForm):
-        class Meta:
-            model = MedidaCautelar
-            fields = ["monto_retenido"]
-
-    campo = Formulario.base_fields["monto_retenido"]
+    campo = formfield_for_dbfield(MedidaCautelar._meta.get_field("monto_retenido"))
     assert isinstance(campo, NumeroField)
     assert campo.clean("1.850,40") == D("1850.40")
