@@ -18,7 +18,7 @@ more dependency (the whole CLDR) for that was not worth it.
 Pure functions, no database: unit-tested in tests/expedientes/test_formato.py."""
 
 import re
-from datetime import date, datetime
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError

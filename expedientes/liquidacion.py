@@ -21,7 +21,7 @@ from fractions import Fraction
 
 from django.conf import settings
 
-from expedientes.formato import fecha, usd
+from expedientes import formato
 
 CENTAVO = Decimal("0.01")
 CERO = Decimal("0.00")
@@ -164,8 +164,8 @@ class _Cuenta:
         saldo = sum(pendiente.values())
         if abono.monto > saldo:
             raise LiquidacionError(
-                f"El pago {abono.referencia} de {usd(abono.monto)} supera el saldo de {usd(saldo)} "
-                f"al {fecha(abono.fecha)}."
+                f"El pago {abono.referencia} de {formato.usd(abono.monto)} supera el saldo de "
+                f"{formato.usd(saldo)} al {formato.fecha(abono.fecha)}."
             )
         restante = abono.monto
         partes = {}
