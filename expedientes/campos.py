@@ -57,7 +57,9 @@ class NumeroField(forms.DecimalField):
             return None
         try:
             return self.interpretar(value)
-        except ValidationError:
+        except ValidationError as error:
+            if error.code == "min_value":  # "-1" for a rate: say it may not be negative
+                raise
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
     def prepare_value(self, value):
@@ -100,6 +102,9 @@ class PorcentajeField(NumeroField):
         super().__init__(**kwargs)
 
     def interpretar(self, texto):
+        if isinstance(texto, str) and texto.strip().startswith("-"):
+            formato.porcentaje_interpretar(texto.strip()[1:], decimales=self.decimal_places)
+            raise ValidationError(self.error_messages["min_value"], code="min_value")
         return formato.porcentaje_interpretar(texto, decimales=self.decimal_places)
 
     def prepare_value(self, value):

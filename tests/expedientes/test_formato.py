@@ -171,6 +171,10 @@ def test_campo_porcentaje():
     assert campo.prepare_value(D("8.8575")) == "8,8575"
     with pytest.raises(ValidationError, match="Escriba el porcentaje así: 8,75"):
         campo.clean("8.75")
+    with pytest.raises(ValidationError, match="La tasa no puede ser negativa."):
+        campo.clean("-1")
+    with pytest.raises(ValidationError, match="Escriba el porcentaje así: 8,75"):
+        campo.clean("-x")
 
 
 def test_campo_numero_de_un_modelo_en_wagtail():
