@@ -27,6 +27,7 @@ from expedientes.campos import PorcentajeField
 from expedientes.documentos.contexto import EXTRA_EJEMPLO, contexto_ejemplo
 from expedientes.identificacion import TipoIdentificacion
 from expedientes.models import Coactivado, Domicilio, PlantillaDocumento, TasaInteres
+from expedientes.paneles import DatoPanel
 from expedientes.selectors import expedientes_visibles
 from expedientes.services.documentos import plantilla_validar
 from expedientes.templatetags.coactivas import register as filtros_de_plantilla
@@ -316,8 +317,7 @@ class PlantillaDocumentoViewSet(SnippetViewSet):
     copy_view_enabled = False
     edit_handler = ObjectList(
         [
-            FieldRowPanel([FieldPanel("clave", read_only=True),
-                           FieldPanel("tipo_actuacion", read_only=True)]),
+            FieldRowPanel([DatoPanel("clave"), DatoPanel("tipo_actuacion")]),
             FieldPanel("nombre"),
             HelpPanel(content=variables_disponibles_html(), heading=_("Variables disponibles")),
             FieldPanel("cuerpo"),
