@@ -3,13 +3,9 @@ their addresses, the interest-rate table, the document templates and the legal c
 Model permissions decide who keeps or consults each (permisos/roles.py); the views only
 record who did it and keep the template set fixed."""
 
-from decimal import Decimal
-
 import django_filters
-from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
@@ -26,9 +22,12 @@ from wagtail.snippets.views.snippets import (
     CreateView, EditView, IndexView, SnippetViewSet, SnippetViewSetGroup,
 )
 
+from expedientes import formato
+from expedientes.campos import PorcentajeField
 from expedientes.documentos.contexto import EXTRA_EJEMPLO, contexto_ejemplo
 from expedientes.identificacion import TipoIdentificacion
 from expedientes.models import Coactivado, Domicilio, PlantillaDocumento, TasaInteres
+from expedientes.paneles import DatoPanel
 from expedientes.selectors import expedientes_visibles
 from expedientes.services.documentos import plantilla_validar
 from expedientes.templatetags.coactivas import register as filtros_de_plantilla
@@ -206,17 +205,9 @@ class CoactivadoViewSet(SnippetViewSet):
 
 # --- Tasas de interés -------------------------------------------------------------------
 
-def _porcentaje(tasa: Decimal) -> str:
-    """9.5000 → «9,50 %»; 8.8575 → «8,8575 %» (the rate's own decimals, at least 2)."""
-    decimales = max(2, -tasa.normalize().as_tuple().exponent)
-    return f"{number_format(tasa, decimal_pos=decimales, use_l10n=True)} %"
-
-
 class TasaInteresForm(WagtailAdminModelForm):
-    tasa_anual = forms.DecimalField(
-        label=_("Tasa anual (%)"), max_digits=7, decimal_places=4, min_value=Decimal("0"),
-        localize=True, help_text=_("Con coma decimal, p. ej. 9,5 o 8,8575."),
-    )
+    # 9.5000 shows as «9,50», 8.8575 as «8,8575»; reads "8,75" or "8,75 %" (formato.py)
+    tasa_anual = PorcentajeField(label=_("Tasa anual (%)"), max_digits=7, decimal_places=4)
 
 
 class TasaInteresCreateView(CreateView):
@@ -233,7 +224,7 @@ class TasaInteresViewSet(SnippetViewSet):
     list_display = [
         "vigente_desde",
         Column("tasa_anual", label=_("Tasa anual (%)"), sort_key="tasa_anual",
-               accessor=lambda tasa: _porcentaje(tasa.tasa_anual)),
+               accessor=lambda tasa: formato.porcentaje(tasa.tasa_anual)),
         "fuente",
         Column("registrada_por", label=_("Registrada por"),
                accessor=lambda tasa: _nombre_de(tasa.registrada_por)),
@@ -326,8 +317,7 @@ class PlantillaDocumentoViewSet(SnippetViewSet):
     copy_view_enabled = False
     edit_handler = ObjectList(
         [
-            FieldRowPanel([FieldPanel("clave", read_only=True),
-                           FieldPanel("tipo_actuacion", read_only=True)]),
+            FieldRowPanel([DatoPanel("clave"), DatoPanel("tipo_actuacion")]),
             FieldPanel("nombre"),
             HelpPanel(content=variables_disponibles_html(), heading=_("Variables disponibles")),
             FieldPanel("cuerpo"),

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from expedientes import formato
 from expedientes.models import DiaEspecial
 
 DIAS_SEMANA = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
@@ -41,8 +42,8 @@ class Computo:
     explicacion: str
 
 
-def fecha_formatear(fecha: date) -> str:
-    return fecha.strftime("%d/%m/%Y")
+# dd/mm/aaaa: the portal's one date formatter (expedientes/formato.py), under its old name.
+fecha_formatear = formato.fecha
 
 
 # A listing that computes many deadlines reads the calendar once (see `precargado`).

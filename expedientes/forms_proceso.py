@@ -1,6 +1,7 @@
 """The small forms of the process screen; each one feeds one service."""
 
 import uuid
+from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
@@ -8,6 +9,7 @@ from wagtail.admin.widgets import AdminDateInput
 
 from expedientes.campos import AbogadoField, MontoField
 from expedientes.estados import siguientes
+from expedientes.formato import usd
 from expedientes.models import ClaveDocumento, Entidad, ObjetoBusqueda, OrigenPago, Provincia, RegistroPublico
 
 
@@ -58,8 +60,8 @@ class MedidaForm(AccionForm):
 
 class RespuestaForm(AccionForm):
     fecha = _fecha("Fecha de la respuesta")
-    monto_retenido = forms.DecimalField(label="Monto retenido (USD)", max_digits=14, decimal_places=2,
-                                        min_value=0, localize=True)
+    monto_retenido = MontoField(label="Monto retenido (USD)", min_value=Decimal("0"),
+                                help_text="Ej.: 1.850,40; 0 si no se retuvo nada.")
     observaciones = forms.CharField(label="Observaciones", required=False, max_length=500)
 
 
@@ -106,7 +108,7 @@ class TituloForm(AccionForm):
 
     def __init__(self, *args, titulos=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["titulo"].choices = [(t.pk, f"{t.numero} (USD {t.capital})") for t in titulos]
+        self.fields["titulo"].choices = [(t.pk, f"{t.numero} ({usd(t.capital)})") for t in titulos]
 
 
 class CorreccionForm(AccionForm):

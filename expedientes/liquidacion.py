@@ -21,6 +21,8 @@ from fractions import Fraction
 
 from django.conf import settings
 
+from expedientes import formato
+
 CENTAVO = Decimal("0.01")
 CERO = Decimal("0.00")
 COMPONENTES = ("intereses", "costas", "capital")
@@ -162,8 +164,8 @@ class _Cuenta:
         saldo = sum(pendiente.values())
         if abono.monto > saldo:
             raise LiquidacionError(
-                f"El pago {abono.referencia} de {abono.monto} supera el saldo de {saldo} "
-                f"al {abono.fecha:%d/%m/%Y}."
+                f"El pago {abono.referencia} de {formato.usd(abono.monto)} supera el saldo de "
+                f"{formato.usd(saldo)} al {formato.fecha(abono.fecha)}."
             )
         restante = abono.monto
         partes = {}

@@ -13,6 +13,7 @@ from django.utils import timezone
 from expedientes import calendario
 from expedientes.convenios import EstadoCuota
 from expedientes.estados import Estado
+from expedientes.formato import fecha, usd
 from expedientes.models import EstadoConvenio, EstadoMedida
 from expedientes.services.cuenta import convenio_situacion
 
@@ -37,13 +38,13 @@ def _fecha_de_citacion(expediente):
 
 
 def _explicar_cuota(cuota) -> str:
-    texto = f"Cuota {cuota.numero} de USD {cuota.monto} vence el {cuota.vence:%d/%m/%Y}"
+    texto = f"Cuota {cuota.numero} de {usd(cuota.monto)} vence el {fecha(cuota.vence)}"
     if cuota.limite != cuota.vence:
-        texto += f" ({(cuota.limite - cuota.vence).days} días de gracia, hasta el {cuota.limite:%d/%m/%Y})"
+        texto += f" ({(cuota.limite - cuota.vence).days} días de gracia, hasta el {fecha(cuota.limite)})"
     if cuota.pagado:
-        texto += f"; pagados USD {cuota.pagado}"
+        texto += f"; pagados {usd(cuota.pagado)}"
     if cuota.estado == EstadoCuota.INCUMPLIDA:
-        texto += f"; incumplida: no se cubrió hasta el {cuota.limite:%d/%m/%Y}"
+        texto += f"; incumplida: no se cubrió hasta el {fecha(cuota.limite)}"
     return texto
 
 

@@ -32,6 +32,7 @@ from stdnum.ec import ci, ruc
 from expedientes import calendario
 from expedientes.documentos import pdf_renderizar
 from expedientes.estados import Estado
+from expedientes.formato import usd
 from expedientes.liquidacion import Abono, Cargo, Obligacion, Tasa, liquidar
 from expedientes.models import (
     ClaveDocumento,
@@ -54,7 +55,6 @@ from expedientes.services.coactivados import coactivado_registrar
 from expedientes.services.documentos import documento_generar
 from expedientes.services.expedientes import expediente_abrir
 from expedientes.services.proceso import expediente_transicion
-from expedientes.templatetags.coactivas import usd
 from permisos import roles
 
 INTAKE_2025 = {Provincia.AZUAY: 108, Provincia.CANAR: 23, Provincia.MORONA_SANTIAGO: 4}

@@ -9,6 +9,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from expedientes.formato import fecha, porcentaje
+
 POSITIVO = [MinValueValidator(Decimal("0.01"), _("El monto debe ser mayor que cero."))]
 
 
@@ -58,7 +60,7 @@ class TasaInteres(models.Model):
         ordering = ["-vigente_desde"]
 
     def __str__(self):
-        return f"{self.tasa_anual} % desde {self.vigente_desde:%d/%m/%Y}"
+        return f"{porcentaje(self.tasa_anual)} desde {fecha(self.vigente_desde)}"
 
 
 class Costa(models.Model):

@@ -4,12 +4,13 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldRowPanel, HelpPanel, MultiFieldPanel
 from wagtail.models import Page
 
 from permisos.paginas import PaginaProtegidaMixin
 
 from expedientes.estados import Estado
+from expedientes.paneles import DatoPanel
 
 from .arbol import LockedAddChildMixin
 from .propios import CamposPropiosMixin
@@ -86,11 +87,9 @@ class ExpedientePage(CamposPropiosMixin, PaginaProtegidaMixin, LockedAddChildMix
         HelpPanel(template="expedientes/panels/expediente_cabecera.html"),
         MultiFieldPanel(
             [
-                FieldPanel("coactivado", read_only=True),
-                FieldRowPanel([FieldPanel("provincia", read_only=True),
-                               FieldPanel("fecha_recepcion", read_only=True)]),
-                FieldRowPanel([FieldPanel("monto_titulo", read_only=True),
-                               FieldPanel("abogado", read_only=True)]),
+                DatoPanel("coactivado"),
+                FieldRowPanel([DatoPanel("provincia"), DatoPanel("fecha_recepcion")]),
+                FieldRowPanel([DatoPanel("monto_titulo"), DatoPanel("abogado")]),
             ],
             heading=_("Datos del expediente"),
             help_text=_("Se corrigen desde la pantalla del proceso, con el motivo; cada cambio queda registrado."),

@@ -13,6 +13,7 @@ from wagtail.log_actions import log
 
 from expedientes.calendario import fecha_formatear
 from expedientes.estados import FINALES
+from expedientes.formato import usd
 from expedientes.liquidacion import LiquidacionError
 from expedientes.models import Correccion, ExpedientePage, Provincia, TituloCredito
 from permisos.custodia import Accion, registro_anotar
@@ -70,8 +71,8 @@ def titulo_corregir(*, titulo: TituloCredito, capital: Decimal, motivo: str, usu
             raise ValidationError({"capital": f"Con ese capital la cuenta no cuadra: {error}"}) from None
         total = expediente.titulos.aggregate(total=Sum("capital"))["total"]
         ExpedientePage.objects.filter(pk=expediente.pk).update(monto_titulo=total)
-        _registrar(expediente=expediente, campo=f"capital del título {actual.numero}", anterior=anterior,
-                   nuevo=capital, motivo=motivo, usuario=usuario)
+        _registrar(expediente=expediente, campo=f"capital del título {actual.numero}", anterior=usd(anterior),
+                   nuevo=usd(capital), motivo=motivo, usuario=usuario)
         titulo.capital = capital
         titulo.expediente.monto_titulo = total
         return titulo

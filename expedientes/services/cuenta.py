@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from expedientes import convenios
 from expedientes.calendario import fecha_formatear
+from expedientes.formato import usd
 from expedientes.estados import FINALES, Estado, transicion_permitida
 from expedientes.liquidacion import Abono, Cargo, EstadoCuenta, LiquidacionError, Obligacion, Tasa, liquidar
 from expedientes.models import (
@@ -98,7 +99,7 @@ def _recibo_repetido(recibo) -> ValidationError | None:
     if anterior is None:
         return None
     return ValidationError({"recibo": (
-        f"El comprobante {recibo} ya está registrado (pago de USD {anterior.monto} del "
+        f"El comprobante {recibo} ya está registrado (pago de {usd(anterior.monto)} del "
         f"{fecha_formatear(anterior.fecha)} en el expediente {anterior.expediente.numero}): un comprobante se "
         "registra una sola vez."
     )})
@@ -159,8 +160,8 @@ def convenio_registrar(*, expediente, fecha, cuotas: list[tuple[date, Decimal]],
         total = sum((monto for _, monto in cuotas), Decimal("0.00"))
         if total != saldo:
             raise ValidationError({"cuotas": (
-                f"Las cuotas suman USD {total} y el saldo al {fecha_formatear(fecha)} es USD {saldo}: "
-                f"deben coincidir (diferencia USD {saldo - total})."
+                f"Las cuotas suman {usd(total)} y el saldo al {fecha_formatear(fecha)} es {usd(saldo)}: "
+                f"deben coincidir (diferencia {usd(saldo - total)})."
             )})
         vencimientos = [vence for vence, _ in cuotas]
         if vencimientos != sorted(vencimientos) or vencimientos[0] <= fecha:
@@ -177,7 +178,7 @@ def convenio_registrar(*, expediente, fecha, cuotas: list[tuple[date, Decimal]],
         )
         expediente_transicion(expediente=expediente, hasta=Estado.CONVENIO_PAGO, usuario=usuario,
                               fecha=fecha, actuacion=actuacion,
-                              motivo=f"Convenio de pago en {len(cuotas)} cuotas por USD {saldo}.")
+                              motivo=f"Convenio de pago en {len(cuotas)} cuotas por {usd(saldo)}.")
         llamador.estado = expediente.estado
         return convenio
 
@@ -205,11 +206,11 @@ def convenio_revisar(*, convenio: ConvenioPago, fecha: date, usuario=None) -> st
             if expediente.estado == Estado.CONVENIO_PAGO:
                 plazo = (f" (días de gracia hasta el {fecha_formatear(vencida.limite)})"
                          if convenio.dias_gracia else "")
-                pagado = (f": hasta ese día se pagaron USD {vencida.pagado_en_plazo} de ella"
+                pagado = (f": hasta ese día se pagaron {usd(vencida.pagado_en_plazo)} de ella"
                           if vencida.pagado_en_plazo else " sin pagar")
                 expediente_reanudar(
                     expediente=expediente, usuario=usuario, fecha=fecha,
-                    motivo=(f"Incumplimiento del convenio: cuota {vencida.numero} de USD {vencida.monto} "
+                    motivo=(f"Incumplimiento del convenio: cuota {vencida.numero} de {usd(vencida.monto)} "
                             f"vencida el {fecha_formatear(vencida.vence)}{plazo}{pagado}."),
                 )
         elif situacion.cumplido or expediente.estado == Estado.PAGADO:
@@ -221,7 +222,7 @@ def convenio_revisar(*, convenio: ConvenioPago, fecha: date, usuario=None) -> st
             if expediente.estado == Estado.CONVENIO_PAGO and restante > 0:
                 expediente_reanudar(
                     expediente=expediente, usuario=usuario, fecha=fecha,
-                    motivo=(f"Convenio cumplido; queda un saldo de USD {restante} por los intereses "
+                    motivo=(f"Convenio cumplido; queda un saldo de {usd(restante)} por los intereses "
                             "generados durante el convenio."),
                 )
         convenio.expediente.estado = expediente.estado

@@ -17,8 +17,8 @@ from expedientes.documentos import documento_pdf, plantilla_renderizar
 from expedientes.documentos.contexto import (
     EXTRA_EJEMPLO, contexto_documento, contexto_ejemplo, cuenta_para_documento,
 )
+from expedientes.formato import usd
 from expedientes.models import ClaveDocumento, DocumentoEmitido, PlantillaDocumento, TipoActuacion
-from expedientes.templatetags.coactivas import usd
 
 from .actuaciones import actuacion_registrar
 from .adjuntos import adjunto_registrar

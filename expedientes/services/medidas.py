@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from expedientes.calendario import fecha_formatear
+from expedientes.formato import usd
 from expedientes.custodia import ArchivoRechazado
 from expedientes.estados import EJECUCION, Estado, transicion_permitida
 from expedientes.models import ABIERTAS, ClaveDocumento, Entidad, EstadoMedida, ExpedientePage, MedidaCautelar
@@ -152,7 +153,7 @@ def medida_convertir_embargo(*, medida: MedidaCautelar, fecha: date, usuario, fi
         actual = _medida_marcar(medida, EstadoMedida.EMBARGO, fecha_embargo=fecha)
         _pasar_si_corresponde(e, Estado.EMBARGO, usuario=usuario, fecha=fecha,
                               actuacion=version.adjunto.actuacion,
-                              motivo=f"Embargo de USD {actual.monto_retenido} retenidos por {actual.entidad_nombre}.")
+                              motivo=f"Embargo de {usd(actual.monto_retenido)} retenidos por {actual.entidad_nombre}.")
 
     documento_generar(expediente=medida.expediente, clave=ClaveDocumento.AUTO_EMBARGO, usuario=usuario,
                       firmante=firmante, fecha=fecha, validar=validar, registrar=registrar)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from expedientes.calendario import fecha_formatear
+from expedientes.formato import usd
 from expedientes.estados import Estado
 from expedientes.models import ConvenioPago, EstadoConvenio, ObjetoBusqueda, RegistroPublico, TipoActuacion
 
@@ -32,7 +33,7 @@ def _saldo_cero(expediente, *, usuario, fecha: date) -> None:
     saldo = cuenta_liquidar(expediente, fecha).saldo
     if saldo != 0:
         raise ValidationError(
-            f"El saldo al {fecha_formatear(fecha)} es USD {saldo}: el expediente se declara pagado "
+            f"El saldo al {fecha_formatear(fecha)} es {usd(saldo)}: el expediente se declara pagado "
             "solo con saldo cero (registre el pago)."
         )
 

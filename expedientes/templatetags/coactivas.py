@@ -1,9 +1,9 @@
 from decimal import Decimal
 
 from django import template
-from django.utils.numberformat import format as number_format
 from num2words import num2words
 
+from expedientes import formato
 from expedientes.calendario import MESES
 
 register = template.Library()
@@ -11,13 +11,14 @@ register = template.Library()
 
 @register.filter
 def usd(valor):
-    """USD 140.714,68 — the Ecuadorian way (DOMAIN.md), from an exact Decimal."""
-    if valor in (None, ""):
-        return ""
-    cantidad = Decimal(valor).quantize(Decimal("0.01"))
-    return "USD " + number_format(
-        cantidad, decimal_sep=",", decimal_pos=2, grouping=3, thousand_sep=".", force_grouping=True
-    )
+    """USD 140.714,68 — the Ecuadorian way (DOMAIN.md): the portal's one formatter."""
+    return formato.usd(valor)
+
+
+@register.filter
+def porcentaje(valor):
+    """8,75 %"""
+    return formato.porcentaje(valor)
 
 
 # Amounts and dates in words for legal documents, with num2words (maintained, handles

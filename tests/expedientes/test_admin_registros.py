@@ -47,7 +47,7 @@ def test_una_tasa_negativa_se_rechaza(client, usuarios):
         "vigente_desde": "01/04/2025", "tasa_anual": "-1", "fuente": "BCE",
     })
     assert respuesta.status_code == 200
-    assert "mayor o igual a 0" in respuesta.content.decode()
+    assert "La tasa no puede ser negativa." in respuesta.content.decode()
     assert not TasaInteres.objects.exists()
 
 

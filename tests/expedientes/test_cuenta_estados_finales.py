@@ -96,7 +96,7 @@ def test_recibo_de_otro_expediente_es_un_error_de_validacion(expediente, usuario
         pago_registrar(expediente=otro, fecha=date(2025, 3, 20), monto=D("10.00"), origen="voluntario",
                        recibo="R-55", usuario=usuarios["secretaria"])
     assert error.value.message_dict["recibo"] == [
-        f"El comprobante R-55 ya está registrado (pago de USD 10.00 del 20/03/2025 en el expediente "
+        f"El comprobante R-55 ya está registrado (pago de USD 10,00 del 20/03/2025 en el expediente "
         f"{expediente.numero}): un comprobante se registra una sola vez."]
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from expedientes.estados import Estado
+from expedientes.formato import usd
 from expedientes.models import ConvenioPago, EstadoConvenio, Pago, Transicion
 from expedientes.services.cuenta import (
     convenio_registrar, convenio_revisar, costa_registrar, cuenta_liquidar, pago_registrar,
@@ -99,7 +100,7 @@ def test_convenio_que_no_suma_el_saldo_se_rechaza(expediente, usuarios, tasa):
     with pytest.raises(ValidationError) as error:
         convenio_registrar(expediente=expediente, fecha=date(2025, 4, 1), usuario=usuarios["jefe"],
                            cuotas=[(date(2025, 5, 1), D("100.00")), (date(2025, 6, 1), D("100.00"))])
-    assert f"Las cuotas suman USD 200.00 y el saldo al 01/04/2025 es USD {saldo}" in error.value.message_dict["cuotas"][0]
+    assert f"Las cuotas suman USD 200,00 y el saldo al 01/04/2025 es {usd(saldo)}" in error.value.message_dict["cuotas"][0]
     assert not ConvenioPago.objects.exists()
     expediente.refresh_from_db()
     assert expediente.estado == Estado.INICIADO
@@ -143,7 +144,7 @@ def test_convenio_cumplido_con_intereses_pendientes_reanuda_y_lo_dice(expediente
     assert expediente.estado == Estado.INICIADO  # back to where enforcement stood
     ultima = expediente.transiciones.order_by("-pk").first()
     restante = cuenta_liquidar(expediente, date(2025, 6, 2)).saldo
-    assert restante > 0 and f"queda un saldo de USD {restante}" in ultima.motivo
+    assert restante > 0 and f"queda un saldo de {usd(restante)}" in ultima.motivo
 
 
 def test_los_servicios_deciden_sobre_el_estado_guardado_no_sobre_una_copia_vieja(expediente, usuarios, tasa):

@@ -89,7 +89,7 @@ def test_titulo_se_corrige_solo_por_servicio_con_motivo(expediente, usuarios, ta
     titulo.refresh_from_db()
     assert expediente.monto_titulo == titulo.capital == D("1000.00")
     correccion = Correccion.objects.get(expediente=expediente)
-    assert (correccion.anterior, correccion.nuevo, correccion.usuario) == ("1234.56", "1000.00", usuarios["jefe"])
+    assert (correccion.anterior, correccion.nuevo, correccion.usuario) == ("USD 1.234,56", "USD 1.000,00", usuarios["jefe"])
     assert PageLogEntry.objects.filter(page=expediente, action="coactivas.correccion").exists()
 
 

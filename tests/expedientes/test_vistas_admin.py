@@ -122,14 +122,30 @@ def test_no_se_borra_una_actuacion_con_archivos_en_custodia(client, usuarios, ac
     assert type(actuacion).objects.filter(pk=actuacion.pk).exists()
 
 
+def _datos_de_solo_lectura(pantalla):
+    import re
+
+    return [" ".join(d.split()) for d in re.findall(r'class="w-field__textoutput"[^>]*>(.*?)</div>', pantalla, re.S)]
+
+
+def test_editor_sin_abogado_asignado_no_muestra_none(client, usuarios):
+    from tests.factories import expediente_crear
+
+    expediente = expediente_crear(usuario=usuarios["secretaria"])  # nobody assigned yet
+    client.force_login(usuarios["jefe"])
+    datos = _datos_de_solo_lectura(client.get(reverse("wagtailadmin_pages:edit", args=[expediente.pk])).content.decode())
+    assert "—" in datos and "None" not in datos
+
+
 def test_editor_de_pagina_del_expediente_muestra_sin_editar_en_formato_local(client, usuarios, expediente):
     """The amount, the date and the lawyer belong to the services (issue 7): the page editor
     shows them the local way, read-only; the process screen offers the lawyers by name."""
     client.force_login(usuarios["secretaria"])
     url = reverse("wagtailadmin_pages:edit", args=[expediente.pk])
     pantalla = client.get(url).content.decode()
-    assert "1.234,56" in pantalla or "1234,56" in pantalla  # decimal comma
-    assert "13/03/2025" in pantalla
+    datos = _datos_de_solo_lectura(pantalla)
+    assert "USD 1.234,56" in datos and "13/03/2025" in datos
+    assert usuarios["abogado"].get_full_name() in datos  # by name, not by username
     assert 'name="monto_titulo"' not in pantalla and 'name="fecha_recepcion"' not in pantalla
     respuesta = client.post(url, {
         "provincia": "17", "fecha_recepcion": "14/03/2025", "monto_titulo": "1500,25",

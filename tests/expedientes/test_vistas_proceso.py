@@ -69,6 +69,40 @@ def test_pago_excesivo_por_pantalla_muestra_el_error_y_no_guarda(client, usuario
     assert not Pago.objects.exists()
 
 
+def _pagar(client, expediente, monto, recibo, fecha="20/03/2025"):
+    return client.post(reverse("expedientes_proceso_accion", args=[expediente.pk, "pago"]), {
+        "pago-fecha": fecha, "pago-monto": monto, "pago-origen": "voluntario", "pago-recibo": recibo})
+
+
+def test_abogado_registra_un_pago_escrito_como_en_ecuador(client, usuarios, tasa):
+    expediente = expediente_crear(usuario=usuarios["secretaria"], abogado=usuarios["abogado"],
+                                  monto=Decimal("3000.00"))
+    client.force_login(usuarios["abogado"])
+    url = reverse("expedientes_proceso", args=[expediente.pk])
+    assert _pagar(client, expediente, "1.850,40", "R-200").status_code == 302
+    assert Pago.objects.get().monto == Decimal("1850.40")
+    pantalla = client.get(url).content.decode()
+    assert "USD 1.850,40" in pantalla and "USD 1.149,60" in pantalla  # the payment and the balance
+
+    # "1.000" is a thousand; a dot that groups nothing is refused with the expected form
+    assert _pagar(client, expediente, "1.000", "R-201").status_code == 302
+    assert Pago.objects.get(recibo="R-201").monto == Decimal("1000")
+    respuesta = _pagar(client, expediente, "1.85", "R-202")
+    contenido = respuesta.content.decode()
+    assert respuesta.status_code == 200 and "Escriba el monto así: 1.850,40" in contenido
+    assert 'value="1.85"' in contenido  # shown back as typed, to be corrected
+    assert not Pago.objects.filter(recibo="R-202").exists()
+
+
+def test_pago_excesivo_dice_los_montos_en_la_forma_ecuatoriana(client, usuarios, expediente, tasa):
+    client.force_login(usuarios["abogado"])
+    respuesta = _pagar(client, expediente, "5.000,00", "R-300")
+    assert respuesta.status_code == 200
+    assert ("El pago R-300 de USD 5.000,00 supera el saldo de USD 1.234,56 al 20/03/2025."
+            in respuesta.content.decode())
+    assert not Pago.objects.exists()
+
+
 def test_transicion_fuera_de_la_tabla_no_se_ofrece(client, usuarios, expediente):
     client.force_login(usuarios["secretaria"])
     respuesta = client.post(reverse("expedientes_proceso_accion", args=[expediente.pk, "transicion"]), {
