@@ -85,12 +85,10 @@ class FirmanteField(UsuarioPorNombreField):
     def __init__(self, **kwargs):
         kwargs.setdefault("label", "Firma")
         kwargs.setdefault("help_text", "Quien firma el documento; su nombre y cargo se imprimen al pie.")
-        super().__init__(queryset=None, **kwargs)
-
-    def __deepcopy__(self, memo):
-        copia = super().__deepcopy__(memo)
-        copia.queryset = firmantes_posibles()
-        return copia
+        # left empty, the document's default signer (services/firmantes.py), never who clicks
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("empty_label", "El predeterminado del documento")
+        super().__init__(queryset=firmantes_posibles(), **kwargs)
 
 
 class FirmaMixin:

@@ -87,7 +87,8 @@ class ExpedientePage(CamposPropiosMixin, PaginaProtegidaMixin, LockedAddChildMix
         HelpPanel(template="expedientes/panels/expediente_cabecera.html"),
         MultiFieldPanel(
             [
-                FieldPanel("coactivado", read_only=True),
+                FieldRowPanel([FieldPanel("coactivado", read_only=True),
+                               FieldPanel("orden_cobro_numero", read_only=True)]),
                 FieldRowPanel([FieldPanel("provincia", read_only=True),
                                FieldPanel("fecha_recepcion", read_only=True)]),
                 FieldRowPanel([FieldPanel("monto_titulo", read_only=True),
