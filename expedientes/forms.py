@@ -25,13 +25,13 @@ def _campo_archivo():
     )
 
 
-class _ArchivoFormMixin:
+class ArchivoFormMixin:
     """A file stopped by the upload handler for its size never reaches the form: say why
     instead of «this field is required»."""
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.excedido = bool(request and "archivo" in getattr(request, "custodia_excedidos", ()))
+        self.excedido = bool(request and self.add_prefix("archivo") in getattr(request, "custodia_excedidos", ()))
 
     def full_clean(self):
         super().full_clean()
@@ -42,7 +42,7 @@ class _ArchivoFormMixin:
             )
 
 
-class AdjuntoForm(_ArchivoFormMixin, forms.Form):
+class AdjuntoForm(ArchivoFormMixin, forms.Form):
     titulo = forms.CharField(
         label="Título del adjunto", max_length=255, required=False,
         help_text="Ej.: «Auto de pago firmado». Si lo deja vacío, se usa el nombre del archivo.",
@@ -50,11 +50,11 @@ class AdjuntoForm(_ArchivoFormMixin, forms.Form):
     archivo = _campo_archivo()
 
 
-class AdjuntoVersionForm(_ArchivoFormMixin, forms.Form):
+class AdjuntoVersionForm(ArchivoFormMixin, forms.Form):
     archivo = _campo_archivo()
 
 
-class ExpedienteAbrirForm(_ArchivoFormMixin, forms.Form):
+class ExpedienteAbrirForm(ArchivoFormMixin, forms.Form):
     """What the orden de cobro says: its number and date, the título de crédito (number,
     date, amount), who owes and where to cite them; and, optionally, its scan."""
 

@@ -8,6 +8,7 @@ from wagtail.admin.widgets import AdminDateInput
 
 from expedientes.campos import AbogadoField, MontoField, UsuarioPorNombreField
 from expedientes.estados import Estado, siguientes
+from expedientes.forms import ArchivoFormMixin
 from expedientes.models import (
     ClaveDocumento, Entidad, FormaCitacion, ObjetoBusqueda, OrigenPago, Provincia, RegistroPublico,
 )
@@ -53,24 +54,7 @@ class TransicionForm(AccionForm):
         self.fields["hasta"].choices = [(e.value, e.label) for e in siguientes(estado) if e != Estado.CITADO]
 
 
-class _ArchivoProcesoMixin:
-    """A file stopped by the upload handler for its size: say why (as forms._ArchivoFormMixin)."""
-
-    def __init__(self, *args, excedidos=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.excedido = f"{self.prefix}-archivo" in excedidos if self.prefix else "archivo" in excedidos
-
-    def full_clean(self):
-        super().full_clean()
-        if self.excedido:
-            from django.conf import settings
-            from django.template.defaultfilters import filesizeformat
-
-            limite = filesizeformat(settings.CUSTODIA["TAMANO_MAXIMO"])
-            self.errors["archivo"] = self.error_class([f"El archivo supera el tamaño máximo permitido ({limite})."])
-
-
-class CitacionForm(_ArchivoProcesoMixin, AccionForm):
+class CitacionForm(ArchivoFormMixin, AccionForm):
     fecha = _fecha("Fecha de la citación")
     forma = forms.ChoiceField(label="Forma de citación", choices=FormaCitacion.choices)
     archivo = forms.FileField(label="Razón de citación",

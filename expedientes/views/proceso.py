@@ -99,7 +99,7 @@ PERMISO_DE = {"titulo": "expedientes.corregir_expediente", "corregir": "expedien
               "asignar": "expedientes.asignar_expediente"}
 
 
-def _formulario(accion, expediente, data=None, files=None, excedidos=()):
+def _formulario(accion, expediente, data=None, files=None, request=None):
     clase = ACCIONES[accion][0]
     prefijo = accion
     if clase is f.TransicionForm:
@@ -107,7 +107,7 @@ def _formulario(accion, expediente, data=None, files=None, excedidos=()):
     if clase is f.TituloForm:
         return clase(data, prefix=prefijo, titulos=expediente.titulos.all())
     if clase is f.CitacionForm:
-        return clase(data, files, prefix=prefijo, excedidos=excedidos)
+        return clase(data, files, prefix=prefijo, request=request)
     return clase(data, prefix=prefijo)
 
 
@@ -210,8 +210,7 @@ class ProcesoView(WagtailAdminTemplateMixin, TemplateView):
         accion = kwargs["accion"]
         if accion not in ACCIONES or not self.puede_gestionar:
             raise PermissionDenied
-        formulario = _formulario(accion, self.expediente, request.POST, request.FILES,
-                                 excedidos=getattr(request, "custodia_excedidos", ()))
+        formulario = _formulario(accion, self.expediente, request.POST, request.FILES, request=request)
         if formulario.is_valid():
             datos = dict(formulario.cleaned_data)
             datos.pop("envio", None)

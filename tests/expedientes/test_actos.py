@@ -187,3 +187,14 @@ def test_citacion_rechazada_por_tipo_de_archivo(usuarios, expediente):
                            usuario=usuarios["secretaria"])
     expediente.refresh_from_db()
     assert expediente.estado == Estado.INICIADO and not Citacion.objects.exists()
+
+
+def test_razon_demasiado_grande_se_corta_con_mensaje(client, usuarios, expediente, pdf, limites):
+    limites(TAMANO_MAXIMO=4096)
+    client.force_login(usuarios["secretaria"])
+    grande = SimpleUploadedFile("razon.pdf", pdf(relleno=20000).getvalue(), "application/pdf")
+    respuesta = _citar(client, expediente, grande)
+    assert respuesta.status_code == 200
+    assert "supera el tamaño máximo permitido (4,0" in respuesta.content.decode()
+    expediente.refresh_from_db()
+    assert expediente.estado == Estado.INICIADO and not Citacion.objects.exists()
