@@ -105,3 +105,21 @@ def test_montos_extremos_en_letras():
     assert letras(Decimal("1000000.00")) == "UN MILLÓN DE DÓLARES CON CERO CENTAVOS"
     assert letras(Decimal("2000000.50")) == "DOS MILLONES DE DÓLARES CON CINCUENTA CENTAVOS"
     assert letras(Decimal("1500000.00")) == "UN MILLÓN QUINIENTOS MIL DÓLARES CON CERO CENTAVOS"
+
+
+@pytest.mark.django_db
+def test_una_plantilla_por_omision_sin_editar_se_actualiza_y_una_editada_no(juzgado, monkeypatch):
+    import hashlib
+
+    from expedientes.models import PlantillaDocumento
+    from expedientes.services import documentos
+
+    anterior = "<p>Por cuanto de el título {{ coactivado.nombre }}</p>"
+    monkeypatch.setattr(documentos, "DEFECTOS_ANTERIORES",
+                        frozenset({hashlib.sha256(anterior.encode()).hexdigest()}))
+    PlantillaDocumento.objects.filter(clave=ClaveDocumento.AUTO_PAGO).update(cuerpo=anterior)
+    PlantillaDocumento.objects.filter(clave=ClaveDocumento.PROVIDENCIA_IMPULSO).update(cuerpo="<p>De la unidad.</p>")
+    documentos.plantillas_asegurar()
+    auto = PlantillaDocumento.objects.get(clave=ClaveDocumento.AUTO_PAGO)
+    assert auto.cuerpo == plantilla_defecto("auto_pago") and auto.revisions.count() == 2
+    assert PlantillaDocumento.objects.get(clave=ClaveDocumento.PROVIDENCIA_IMPULSO).cuerpo == "<p>De la unidad.</p>"
