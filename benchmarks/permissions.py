@@ -267,7 +267,7 @@ def datos_construir(n: int, m: int, reloj: Reloj) -> None:
         reloj(f"{n} filas de expedientes_expedientepage (COPY) y numchild de los años")
         TituloCredito.objects.bulk_create(
             [TituloCredito(expediente_id=p["id"], numero=f"TC-{f[0]}", fecha_emision=f[5],
-                           exigible_desde=f[5], resolucion="Según la orden de cobro", capital=f[6])
+                           exigible_desde=f[5], resolucion="la orden de cobro", capital=f[6])
              for p, f in zip(paginas, filas)], batch_size=2000)
         reloj(f"{n} títulos de crédito (bulk_create)")
         escritas = asignaciones_masivas([(p["id"], f[-1]) for p, f in zip(paginas, filas)])

@@ -186,7 +186,7 @@ class CoactivadoViewSet(SnippetViewSet):
     edit_handler = ObjectList([
         FieldRowPanel([FieldPanel("identificacion"), FieldPanel("nombre")]),
         AdvertenciaPanel(),
-        FieldRowPanel([FieldPanel("correo"), FieldPanel("casillero_judicial")]),
+        FieldRowPanel([FieldPanel("correo"), FieldPanel("telefono"), FieldPanel("casillero_judicial")]),
         InlinePanel(
             "domicilios", heading=_("Domicilios"), label=_("domicilio"),
             panels=[

@@ -7,10 +7,14 @@ from django import forms
 from django.utils import timezone
 from wagtail.admin.widgets import AdminDateInput
 
-from expedientes.campos import AbogadoField, MontoField
-from expedientes.estados import siguientes
+from expedientes.campos import AbogadoField, MontoField, UsuarioPorNombreField
+from expedientes.estados import Estado, siguientes
 from expedientes.formato import usd
-from expedientes.models import ClaveDocumento, Entidad, ObjetoBusqueda, OrigenPago, Provincia, RegistroPublico
+from expedientes.forms import ArchivoFormMixin
+from expedientes.models import (
+    ClaveDocumento, Entidad, FormaCitacion, ObjetoBusqueda, OrigenPago, Provincia, RegistroPublico,
+)
+from expedientes.services.firmantes import firmante_predeterminado, firmantes_posibles
 
 
 def _fecha(label="Fecha"):
@@ -48,10 +52,46 @@ class TransicionForm(AccionForm):
 
     def __init__(self, *args, estado, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["hasta"].choices = [(e.value, e.label) for e in siguientes(estado)]
+        # a citation is an act with its razón (CitacionForm), not a bare change of state
+        self.fields["hasta"].choices = [(e.value, e.label) for e in siguientes(estado) if e != Estado.CITADO]
 
 
-class MedidaForm(AccionForm):
+class CitacionForm(ArchivoFormMixin, AccionForm):
+    fecha = _fecha("Fecha de la citación")
+    forma = forms.ChoiceField(label="Forma de citación", choices=FormaCitacion.choices)
+    archivo = forms.FileField(label="Razón de citación",
+                              help_text="El escaneo de la razón firmada (PDF o imagen).")
+    observaciones = forms.CharField(label="Observaciones", required=False, max_length=1000,
+                                    widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FirmanteField(UsuarioPorNombreField):
+    """Who signs the document: active users with a signing role (services/firmantes.py)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Firma")
+        kwargs.setdefault("help_text", "Quien firma el documento; su nombre y cargo se imprimen al pie.")
+        # left empty, the document's default signer (services/firmantes.py), never who clicks
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("empty_label", "El predeterminado del documento")
+        super().__init__(queryset=firmantes_posibles(), **kwargs)
+
+
+class FirmaMixin:
+    """A form that generates a document: its signer is chosen, the default one preselected
+    (the funcionario ejecutor; the secretaría for oficios)."""
+
+    firma_de = ClaveDocumento.AUTO_PAGO  # the document whose default signer is preselected
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["firmante"] = FirmanteField()
+        predeterminado = firmante_predeterminado(self.firma_de)
+        self.fields["firmante"].initial = predeterminado.pk if predeterminado else None
+
+
+class MedidaForm(FirmaMixin, AccionForm):
+    firma_de = ClaveDocumento.OFICIO_RETENCION
     entidad = forms.ChoiceField(label="Entidad", choices=Entidad.choices)
     entidad_detalle = forms.CharField(label="Detalle de la entidad", max_length=160, required=False,
                                       help_text="Solo si eligió «Otra entidad».")
@@ -67,6 +107,18 @@ class RespuestaForm(AccionForm):
 
 class FechaForm(AccionForm):
     fecha = _fecha()
+
+
+class EmbargoForm(FirmaMixin, FechaForm):
+    firma_de = ClaveDocumento.AUTO_EMBARGO
+
+
+class LevantarForm(FirmaMixin, FechaForm):
+    firma_de = ClaveDocumento.OFICIO_LEVANTAMIENTO
+
+
+class InsolvenciaForm(FirmaMixin, FechaForm):
+    firma_de = ClaveDocumento.INFORME_INSOLVENCIA
 
 
 class BusquedaForm(AccionForm):
@@ -88,7 +140,7 @@ DOCUMENTOS_LIBRES = [ClaveDocumento.AUTO_PAGO, ClaveDocumento.PROVIDENCIA_IMPULS
                      ClaveDocumento.RAZON_CITACION, ClaveDocumento.AUTO_EMBARGO]
 
 
-class DocumentoForm(AccionForm):
+class DocumentoForm(FirmaMixin, AccionForm):
     clave = forms.ChoiceField(label="Documento", choices=[(c.value, c.label) for c in DOCUMENTOS_LIBRES])
     fecha = _fecha()
 

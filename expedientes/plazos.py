@@ -33,6 +33,11 @@ class Vencimiento:
 
 
 def _fecha_de_citacion(expediente):
+    """The date of the last recorded citation (services/citaciones.py); for a citation with no
+    act of its own (by press, or recorded before the act existed), its entry into «citado»."""
+    citaciones = sorted(expediente.citaciones.all(), key=lambda c: (c.fecha, c.pk))
+    if citaciones:
+        return citaciones[-1].fecha
     transicion = next((t for t in reversed(expediente.transiciones.all()) if t.hasta == Estado.CITADO), None)
     return transicion.fecha if transicion else None
 
@@ -83,7 +88,7 @@ def vencimientos_de(expediente) -> list[Vencimiento]:
 def expedientes_con_vencimientos(expedientes):
     """The expedientes with what the deadlines need prefetched: a few queries in all."""
     return expedientes.prefetch_related(
-        "transiciones", "medidas", "convenios__cuotas", "pagos", "publicaciones"
+        "transiciones", "medidas", "convenios__cuotas", "pagos", "publicaciones", "citaciones"
     )
 
 

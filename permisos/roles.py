@@ -17,6 +17,14 @@ ROL_ASESORIA = "Asesoría Jurídica"
 ROL_AUDITOR = "Auditor"
 ROL_ADMINISTRADOR = "Administrador del sistema"
 
+# What a signer's role prints under their name in a document (the legal title, not the
+# group's name); the person's gender is not recorded, hence the paired forms.
+CARGO_DE = {
+    ROL_JEFE: "Funcionario ejecutor",
+    ROL_SECRETARIA: "Secretario/a de coactivas",
+    ROL_ABOGADO: "Abogado/a de coactivas",
+}
+
 
 @dataclass(frozen=True)
 class Rol:

@@ -111,8 +111,10 @@ def plantilla_renderizar(cuerpo: str, contexto: dict) -> str:
     return html
 
 
-def documento_pdf(cuerpo: str, contexto: dict) -> bytes:
-    """An editable template inside the institutional letterhead, as PDF."""
+def documento_pdf(cuerpo: str, contexto: dict, *, vista_previa: bool = False) -> bytes:
+    """An editable template inside the institutional letterhead, as PDF (a preview is marked
+    «Vista previa» on every page)."""
     html = plantilla_renderizar(cuerpo, contexto)
     return pdf_renderizar("expedientes/documentos/base_documento.html",
-                          {"cuerpo": mark_safe(html), **contexto})  # noqa: S308 (escaped above)
+                          {**contexto, "cuerpo": mark_safe(html),  # noqa: S308 (escaped above)
+                           "vista_previa": vista_previa})

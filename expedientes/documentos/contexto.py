@@ -9,10 +9,18 @@ from django.conf import settings
 
 
 def _persona(usuario) -> dict:
+    from expedientes.services.firmantes import cargo_de
+
     if usuario is None:
         return {"nombre": "", "cargo": ""}
-    grupos = ", ".join(usuario.groups.values_list("name", flat=True))
-    return {"nombre": usuario.get_full_name() or usuario.username, "cargo": grupos}
+    return {"nombre": usuario.get_full_name() or usuario.username, "cargo": cargo_de(usuario)}
+
+
+def _tipo_identificacion(coactivado) -> str:
+    """As it reads inside a sentence: «con cédula 0102…», «con RUC 0190…»."""
+    from expedientes.identificacion import TipoIdentificacion
+
+    return "cédula" if coactivado.tipo_identificacion == TipoIdentificacion.CEDULA else "RUC"
 
 
 def cuenta_para_documento(expediente, fecha: date) -> dict:
@@ -36,14 +44,16 @@ def contexto_documento(*, expediente, fecha: date, firmante, extra: dict | None 
         "expediente": {
             "numero": expediente.numero, "provincia": expediente.get_provincia_display(),
             "fecha_recepcion": expediente.fecha_recepcion, "monto_titulo": expediente.monto_titulo,
+            "orden_cobro": expediente.orden_cobro_numero,
             "estado": expediente.get_estado_display(),
             "abogado": _persona(expediente.abogado)["nombre"],
         },
         "coactivado": {
             "nombre": coactivado.nombre, "identificacion": coactivado.identificacion,
-            "tipo_identificacion": coactivado.get_tipo_identificacion_display(),
+            "tipo_identificacion": _tipo_identificacion(coactivado),
             "domicilio": domicilio.direccion if domicilio else "",
             "correo": coactivado.correo, "casillero_judicial": coactivado.casillero_judicial,
+            "telefono": coactivado.telefono,
         },
         "titulos": [
             {"numero": t.numero, "fecha_emision": t.fecha_emision, "resolucion": t.resolucion,
@@ -65,15 +75,16 @@ def contexto_ejemplo(extra: dict | None = None) -> dict:
         "juzgado": {"nombre": "Juzgado de Coactivas", "entidad": "Ministerio del Trabajo",
                     "direccion_regional": "Dirección Regional", "ciudad": "Cuenca"},
         "expediente": {"numero": "MDT-DRTSPC-2025-0042", "provincia": "Azuay", "fecha_recepcion": hoy,
-                       "monto_titulo": monto, "estado": "Iniciado", "abogado": "Abogado de ejemplo"},
+                       "orden_cobro": "OC-2025-0042", "monto_titulo": monto, "estado": "Iniciado", "abogado": "Abogado de ejemplo"},
         "coactivado": {"nombre": "EMPRESA DE EJEMPLO S.A.", "identificacion": "0190000000001",
                        "tipo_identificacion": "RUC", "domicilio": "Av. Solano 1-23",
-                       "correo": "notificaciones@ejemplo.ec", "casillero_judicial": "123"},
+                       "correo": "notificaciones@ejemplo.ec", "casillero_judicial": "123",
+                       "telefono": "07 283 0000"},
         "titulos": [{"numero": "TC-1", "fecha_emision": hoy, "resolucion": "Resolución 1", "capital": monto}],
         "cuenta": {"capital": monto, "intereses": Decimal("10.00"), "costas": Decimal("0.00"),
                    "pagado": Decimal("0.00"), "saldo": Decimal("1244.56")},
         "fecha": hoy,
-        "firmante": {"nombre": "Jefe de ejemplo", "cargo": "Jefe de coactivas"},
+        "firmante": {"nombre": "Jefe de ejemplo", "cargo": "Funcionario ejecutor"},
         **(extra or {}),
     }
 

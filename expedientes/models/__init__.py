@@ -2,6 +2,7 @@ from .actuacion import ActuacionPage, TipoActuacion
 from .adjunto import Adjunto, AdjuntoVersion
 from .arbol import AnioPage, JuzgadoIndexPage
 from .calendario import DiaEspecial
+from .citacion import Citacion, FormaCitacion
 from .coactivado import Coactivado, Domicilio
 from .dossier import ActualizacionJuicio, DossierActuacion, DossierInsolvencia, EstadoDossier, EstadoJuicio
 from .cuenta import Costa, ConvenioPago, Cuota, EstadoConvenio, OrigenPago, Pago, TasaInteres, TituloCredito
@@ -27,6 +28,7 @@ __all__ = [
     "Adjunto",
     "AdjuntoVersion",
     "AnioPage",
+    "Citacion",
     "ClaveDocumento",
     "Coactivado",
     "Correccion",
@@ -43,6 +45,7 @@ __all__ = [
     "EstadoDossier",
     "EstadoJuicio",
     "ExpedientePage",
+    "FormaCitacion",
     "JuzgadoIndexPage",
     "OrigenPago",
     "Pago",

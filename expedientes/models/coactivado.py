@@ -37,6 +37,7 @@ class Coactivado(ClusterableModel):
     nombre = models.CharField(_("nombres o razón social"), max_length=255)
     correo = models.EmailField(_("correo electrónico para notificaciones"), blank=True)
     casillero_judicial = models.CharField(_("casillero judicial"), max_length=60, blank=True)
+    telefono = models.CharField(_("teléfono"), max_length=40, blank=True)
     advertencia = models.CharField(
         _("advertencia"), max_length=255, blank=True, editable=False,
         help_text=_("Observación de la validación (p. ej. RUC con dígito verificador no válido)."),

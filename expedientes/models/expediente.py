@@ -57,6 +57,7 @@ class ExpedientePage(CamposPropiosMixin, PaginaProtegidaMixin, LockedAddChildMix
     )
     provincia = models.CharField(_("provincia"), max_length=2, choices=Provincia.choices)
     fecha_recepcion = models.DateField(_("fecha de recepción de la orden de cobro"))
+    orden_cobro_numero = models.CharField(_("número de la orden de cobro"), max_length=60, blank=True)
     # The títulos de crédito (TituloCredito) are the amount's one source of truth; this is
     # their sum, stored for listings and written only by the título services.
     monto_titulo = models.DecimalField(
@@ -76,7 +77,7 @@ class ExpedientePage(CamposPropiosMixin, PaginaProtegidaMixin, LockedAddChildMix
     # Written only by the services (opening, state changes, corrections, assignment), each
     # under the row lock and with who/when/why: never by the page editor or a revision.
     campos_propios = ("numero", "anio", "secuencial", "coactivado", "provincia", "fecha_recepcion",
-                      "monto_titulo", "estado", "abogado")
+                      "orden_cobro_numero", "monto_titulo", "estado", "abogado")
 
     parent_page_types = ["expedientes.AnioPage"]
     subpage_types = ["expedientes.ActuacionPage"]
@@ -87,7 +88,7 @@ class ExpedientePage(CamposPropiosMixin, PaginaProtegidaMixin, LockedAddChildMix
         HelpPanel(template="expedientes/panels/expediente_cabecera.html"),
         MultiFieldPanel(
             [
-                DatoPanel("coactivado"),
+                FieldRowPanel([DatoPanel("coactivado"), DatoPanel("orden_cobro_numero")]),
                 FieldRowPanel([DatoPanel("provincia"), DatoPanel("fecha_recepcion")]),
                 FieldRowPanel([DatoPanel("monto_titulo"), DatoPanel("abogado")]),
             ],

@@ -1,7 +1,7 @@
 from django.db import IntegrityError, transaction
 
 from expedientes.identificacion import TipoIdentificacion, identificacion_validar
-from expedientes.models import Coactivado
+from expedientes.models import Coactivado, Domicilio
 
 
 def coactivado_registrar(*, identificacion: str, nombre: str, usuario=None) -> Coactivado:
@@ -46,3 +46,44 @@ def coactivado_nombre_advertencia(coactivado: Coactivado, nombre: str) -> str:
         f"se usó ese nombre (usted escribió «{' '.join(nombre.split())}»). Para corregirlo, edite "
         "el coactivado en Registros → Coactivados."
     )
+
+
+def _texto(valor: str) -> str:
+    return " ".join((valor or "").split())
+
+
+CONTACTOS = (("correo", "el correo electrónico"), ("telefono", "el teléfono"),
+             ("casillero_judicial", "el casillero judicial"))
+
+
+def coactivado_contacto_registrar(*, coactivado: Coactivado, usuario, provincia: str = "", fuente: str = "",
+                                  domicilio: str = "", **contacto) -> list[str]:
+    """The contact data an orden de cobro brings (domicilio, correo, telefono,
+    casillero_judicial), inside the caller's transaction. An address that is not the current
+    one is added to the debtor's addresses (none is ever overwritten: DOMAIN.md); a correo,
+    teléfono or casillero replaces the registered one, and the user reads what it was.
+    Returns those notices."""
+    avisos = []
+    domicilio = _texto(domicilio)
+    vigente = coactivado.domicilios.filter(desactualizado=False).first()
+    if domicilio and (vigente is None or vigente.direccion.casefold() != domicilio.casefold()):
+        nuevo = Domicilio(coactivado=coactivado, direccion=domicilio, provincia=provincia, fuente=fuente,
+                          registrado_por=usuario)
+        nuevo.full_clean()
+        nuevo.save()
+        if vigente is not None:
+            avisos.append(f"Se registró el domicilio «{domicilio}» del coactivado; el anterior («{vigente.direccion}») "
+                          "se conserva en su historial.")
+    cambios = []
+    for campo, nombre in CONTACTOS:
+        valor = _texto(contacto.get(campo, ""))
+        anterior = getattr(coactivado, campo)
+        if valor and valor != anterior:
+            setattr(coactivado, campo, valor)
+            cambios.append(campo)
+            if anterior:
+                avisos.append(f"Se actualizó {nombre} del coactivado: antes «{anterior}», ahora «{valor}».")
+    if cambios:
+        coactivado.full_clean(validate_unique=False)
+        coactivado.save(update_fields=cambios)
+    return avisos

@@ -12,11 +12,14 @@ from django.db import transaction
 from django.db.models import Max
 from wagtail.models import Page
 
-from expedientes.models import AnioPage, Coactivado, ExpedientePage, JuzgadoIndexPage
+from expedientes.custodia import ArchivoCustodiado, custodiar
+from expedientes.models import AnioPage, Coactivado, ExpedientePage, JuzgadoIndexPage, TipoActuacion
 from permisos.services import asignacion_aplicar
 
+from .actuaciones import actuacion_registrar
+from .adjuntos import adjunto_registrar
 from .arbol import pagina_publicar_nueva
-from .coactivados import coactivado_nombre_advertencia, coactivado_registrar
+from .coactivados import coactivado_contacto_registrar, coactivado_nombre_advertencia, coactivado_registrar
 from .cuenta import titulo_registrar
 
 PATRON_NUMERO = re.compile(r"^(?P<prefijo>[A-Z0-9-]+)-(?P<anio>\d{4})-(?P<secuencial>\d{4,6})$")
@@ -81,9 +84,12 @@ def expediente_abrir(
     usuario,
     abogado=None,
     numero: str | None = None,
+    orden_cobro_numero: str = "",
+    orden_cobro_archivo=None,
     titulo_numero: str | None = None,
     titulo_fecha: date | None = None,
     titulo_resolucion: str = "",
+    contacto: dict | None = None,
 ) -> ExpedientePage:
     """Open an expediente under its year (validation happens in Page.save → full_clean,
     inside the transaction: bad input leaves nothing behind). `numero` is only for files that already have
@@ -91,13 +97,36 @@ def expediente_abrir(
 
     The debtor is either a registered `coactivado` or `identificacion` + `nombre`: then it is
     registered (or found) inside the same transaction, so a failed opening leaves no debtor.
+    `contacto` (domicilio, correo, telefono, casillero_judicial) is what the orden de cobro says
+    of the debtor (services/coactivados.coactivado_contacto_registrar).
     `expediente.advertencias` lists what the user should read (e.g. the cédula was already
-    registered under another name, which is the one used)."""
+    registered under another name, which is the one used).
+
+    The orden de cobro (its number, and `orden_cobro_archivo`, the scan, a file object with a
+    name) becomes the first actuación. The scan goes through the custody pipeline first: it
+    is checked (type, antivirus) and stored before the expediente's transaction begins, and
+    the whole opening is the pipeline's `registrar`, so a refused file leaves nothing at all,
+    and a refused opening removes the stored scan. The Juzgado row is locked only after the
+    antivirus and the store have answered."""
     if (coactivado is None) == (identificacion is None):
         raise TypeError("expediente_abrir: indique coactivado= o identificacion= (y nombre=), no ambos.")
     if fecha_recepcion is None:
         raise ValidationError({"fecha_recepcion": "Indique la fecha de recepción de la orden de cobro."})
     juzgado = juzgado_obtener()
+    datos = dict(coactivado=coactivado, identificacion=identificacion, nombre=nombre, provincia=provincia,
+                 fecha_recepcion=fecha_recepcion, monto_titulo=monto_titulo, usuario=usuario, abogado=abogado,
+                 numero=numero, orden_cobro_numero=" ".join((orden_cobro_numero or "").split()),
+                 titulo_numero=titulo_numero, titulo_fecha=titulo_fecha, titulo_resolucion=titulo_resolucion,
+                 contacto=contacto or {})
+    if orden_cobro_archivo is None:
+        return _abrir(juzgado, **datos)
+    return custodiar(flujo=orden_cobro_archivo, nombre=getattr(orden_cobro_archivo, "name", None),
+                     registrar=lambda custodiado: _abrir(juzgado, escaneo=custodiado, **datos))
+
+
+def _abrir(juzgado, *, coactivado, identificacion, nombre, provincia, fecha_recepcion, monto_titulo, usuario,
+           abogado, numero, orden_cobro_numero, titulo_numero, titulo_fecha, titulo_resolucion, contacto,
+           escaneo: ArchivoCustodiado | None = None) -> ExpedientePage:
     advertencias: list[str] = []
     with transaction.atomic():
         Page.objects.select_for_update().only("pk").get(pk=juzgado.pk)
@@ -117,18 +146,29 @@ def expediente_abrir(
             numero = numero_formatear(anio, secuencial)
         expediente = ExpedientePage(
             numero=numero, anio=anio, secuencial=secuencial, coactivado=coactivado,
-            provincia=provincia, fecha_recepcion=fecha_recepcion, monto_titulo=monto_titulo,
-            abogado=abogado,
+            provincia=provincia, fecha_recepcion=fecha_recepcion, orden_cobro_numero=orden_cobro_numero,
+            monto_titulo=monto_titulo, abogado=abogado,
         )
         anio_pagina = _anio_obtener(juzgado, anio, usuario)
         pagina_publicar_nueva(padre=anio_pagina, pagina=expediente, usuario=usuario)
         if abogado is not None:
             asignacion_aplicar(expediente=expediente, anterior=None, nuevo=abogado, usuario=usuario)
         # The orden de cobro brings its título de crédito: the first entry of the ledger.
+        orden = f"la orden de cobro N.º {orden_cobro_numero}" if orden_cobro_numero else "la orden de cobro"
         titulo_registrar(
             expediente=expediente, numero=titulo_numero or f"TC-{numero}",
             fecha_emision=titulo_fecha or fecha_recepcion, capital=monto_titulo,
-            resolucion=titulo_resolucion or "Según la orden de cobro",
+            resolucion=titulo_resolucion or orden,
         )
+        advertencias += coactivado_contacto_registrar(
+            coactivado=coactivado, usuario=usuario, provincia=provincia,
+            fuente=f"Orden de cobro {orden_cobro_numero}".strip(), **contacto)
+        if orden_cobro_numero or escaneo is not None:
+            actuacion = actuacion_registrar(
+                expediente=expediente, tipo=TipoActuacion.ORDEN_DE_COBRO, fecha=fecha_recepcion, usuario=usuario,
+                numero=orden_cobro_numero, resumen="Orden de cobro con su título de crédito.")
+            if escaneo is not None:
+                adjunto_registrar(actuacion=actuacion, titulo="Orden de cobro (escaneo)", custodiado=escaneo,
+                                  usuario=usuario)
     expediente.advertencias = advertencias
     return expediente

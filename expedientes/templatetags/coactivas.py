@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 from django import template
@@ -26,13 +27,19 @@ def porcentaje(valor):
 
 
 
+_MILLON_SUSTANTIVO = re.compile(r"\b((?:mill|bill)(?:ón|ones)) (dólar)")
+
+
 @register.filter
 def letras(valor):
     """140714.68 → «CIENTO CUARENTA MIL SETECIENTOS CATORCE DÓLARES CON SESENTA Y OCHO CENTAVOS»."""
     if valor in (None, ""):
         return ""
     cantidad = Decimal(valor).quantize(Decimal("0.01"))
-    return num2words(cantidad, lang="es", to="currency", currency="USD").upper()
+    texto = num2words(cantidad, lang="es", to="currency", currency="USD")
+    # num2words writes «un millón dólares»: before a noun a round million takes «de»
+    texto = _MILLON_SUSTANTIVO.sub(r"\1 de \2", texto)
+    return texto.upper()
 
 
 @register.filter

@@ -6,6 +6,7 @@ from django.views.generic import FormView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from expedientes.custodia import ArchivoRechazado
 from expedientes.forms import ExpedienteAbrirForm, errores_al_formulario
 from expedientes.models import Coactivado
 from expedientes.services.expedientes import expediente_abrir, juzgado_obtener
@@ -30,6 +31,9 @@ class ExpedienteAbrirView(WagtailAdminTemplateMixin, FormView):
             {"url": "", "label": self.page_title},
         ]
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(prefijo=settings.EXPEDIENTE_PREFIJO, **kwargs)
 
@@ -40,9 +44,16 @@ class ExpedienteAbrirView(WagtailAdminTemplateMixin, FormView):
                 identificacion=datos["identificacion"], nombre=datos["nombre"], provincia=datos["provincia"],
                 fecha_recepcion=datos["fecha_recepcion"], monto_titulo=datos["monto_titulo"],
                 abogado=datos["abogado"], usuario=self.request.user,
+                orden_cobro_numero=datos["orden_cobro_numero"], orden_cobro_archivo=datos["archivo"],
+                titulo_numero=datos["titulo_numero"], titulo_fecha=datos["titulo_fecha"],
+                contacto=form.contacto(),
             )
         except ValidationError as error:
             errores_al_formulario(form, error)
+            return self.form_invalid(form)
+        except ArchivoRechazado as error:
+            # refused before anything was created: the expediente was not opened
+            form.add_error("archivo", f"{error.mensaje} El expediente no se abrió.")
             return self.form_invalid(form)
         messages.success(self.request, f"Expediente {expediente.numero} abierto.")
         for advertencia in expediente.advertencias:

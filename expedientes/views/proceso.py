@@ -5,7 +5,7 @@ Each action parses its form and calls one service; the rules live in the service
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -18,8 +18,8 @@ from expedientes.custodia import ArchivoRechazado
 from expedientes.liquidacion import LiquidacionError
 from expedientes.models import ABIERTAS, EnvioFormulario, ExpedientePage, MedidaCautelar
 from expedientes.selectors import actuaciones_con_archivos, dossiers_de, expedientes_visibles
-from expedientes.services import correcciones, cuenta, ilocalizables, medidas
-from expedientes.services.documentos import documento_diferencias, documento_generar
+from expedientes.services import citaciones, correcciones, cuenta, ilocalizables, medidas
+from expedientes.services.documentos import documento_diferencias, documento_generar, documento_vista_previa
 from expedientes.services.dossier import dossier_armable
 from expedientes.services.proceso import expediente_transicion
 from permisos import auditoria, policies
@@ -40,10 +40,13 @@ ACCIONES = {
     "respuesta": (f.RespuestaForm, lambda e, d, u: medidas.medida_respuesta_registrar(
         medida=_medida(e, d), fecha=d["fecha"], monto_retenido=d["monto_retenido"],
         observaciones=d["observaciones"]), "Respuesta registrada."),
-    "embargo": (f.FechaForm, lambda e, d, u: medidas.medida_convertir_embargo(
-        medida=_medida(e, d), fecha=d["fecha"], usuario=u), "Embargo ordenado."),
-    "levantar": (f.FechaForm, lambda e, d, u: medidas.medida_levantar(
-        medida=_medida(e, d), fecha=d["fecha"], usuario=u), "Medida levantada y oficio generado."),
+    "embargo": (f.EmbargoForm, lambda e, d, u: medidas.medida_convertir_embargo(
+        medida=_medida(e, d), fecha=d["fecha"], usuario=u, firmante=d["firmante"]), "Embargo ordenado."),
+    "levantar": (f.LevantarForm, lambda e, d, u: medidas.medida_levantar(
+        medida=_medida(e, d), fecha=d["fecha"], usuario=u, firmante=d["firmante"]),
+                 "Medida levantada y oficio generado."),
+    "citacion": (f.CitacionForm, lambda e, d, u: citaciones.citacion_registrar(expediente=e, usuario=u, **d),
+                 "Citación registrada con su razón."),
     "busqueda": (f.BusquedaForm, lambda e, d, u: ilocalizables.busqueda_registrar(expediente=e, usuario=u, **d),
                  "Búsqueda registrada."),
     "ilocalizable": (f.FechaForm, lambda e, d, u: ilocalizables.ilocalizable_declarar(expediente=e, usuario=u, **d),
@@ -52,7 +55,7 @@ ACCIONES = {
         expediente=e, usuario=u, **d), "Publicación registrada (y su costo como costa)."),
     "citacion_prensa": (f.FechaForm, lambda e, d, u: ilocalizables.citacion_prensa_registrar(
         expediente=e, usuario=u, **d), "Citación por la prensa registrada."),
-    "insolvencia": (f.FechaForm, lambda e, d, u: ilocalizables.insolvencia_declarar(
+    "insolvencia": (f.InsolvenciaForm, lambda e, d, u: ilocalizables.insolvencia_declarar(
         expediente=e, usuario=u, **d), "Informe de insolvencia generado."),
     "documento": (f.DocumentoForm, lambda e, d, u: documento_generar(expediente=e, usuario=u, **d),
                   "Documento generado y guardado en custodia."),
@@ -76,6 +79,7 @@ ACCIONES = {
 MENU = [
     ("pago", "Pago", "Registrar pago"),
     ("documento", "Generar documento", "Generar"),
+    ("citacion", "Citación (con su razón)", "Registrar citación"),
     ("transicion", "Cambio de estado", "Cambiar estado"),
     ("medida", "Medida cautelar (oficio de retención)", "Ordenar y generar oficio"),
     ("convenio", "Convenio de pago", "Registrar convenio"),
@@ -95,14 +99,30 @@ PERMISO_DE = {"titulo": "expedientes.corregir_expediente", "corregir": "expedien
               "asignar": "expedientes.asignar_expediente"}
 
 
-def _formulario(accion, expediente, data=None):
+def _formulario(accion, expediente, data=None, files=None, request=None):
     clase = ACCIONES[accion][0]
     prefijo = accion
     if clase is f.TransicionForm:
         return clase(data, prefix=prefijo, estado=expediente.estado)
     if clase is f.TituloForm:
         return clase(data, prefix=prefijo, titulos=expediente.titulos.all())
+    if clase is f.CitacionForm:
+        return clase(data, files, prefix=prefijo, request=request)
     return clase(data, prefix=prefijo)
+
+
+def _vista_previa(request, expediente, datos):
+    """The document as it would be generated, shown and not stored: no actuación, no file,
+    no custody entry (only the view is logged, as any screen of the expediente)."""
+    pdf = documento_vista_previa(expediente=expediente, usuario=request.user, clave=datos["clave"],
+                                 fecha=datos["fecha"], firmante=datos["firmante"])
+    auditoria.expediente_vista_registrar(expediente=expediente, request=request,
+                                         pantalla=f"vista previa: {datos['clave']}")
+    respuesta = HttpResponse(pdf, content_type="application/pdf")
+    respuesta["Content-Disposition"] = f'inline; filename="vista-previa-{datos["clave"]}-{expediente.numero}.pdf"'
+    respuesta["X-Content-Type-Options"] = "nosniff"
+    respuesta["Cache-Control"] = "private, no-store"
+    return respuesta
 
 
 def _envio_registrar(request, expediente, accion) -> str | None:
@@ -190,10 +210,19 @@ class ProcesoView(WagtailAdminTemplateMixin, TemplateView):
         accion = kwargs["accion"]
         if accion not in ACCIONES or not self.puede_gestionar:
             raise PermissionDenied
-        formulario = _formulario(accion, self.expediente, request.POST)
+        formulario = _formulario(accion, self.expediente, request.POST, request.FILES, request=request)
         if formulario.is_valid():
             datos = dict(formulario.cleaned_data)
             datos.pop("envio", None)
+            if accion == "documento" and request.POST.get("vista_previa"):
+                try:
+                    return _vista_previa(request, self.expediente, datos)
+                except ValidationError as error:
+                    for mensaje in error.messages:
+                        formulario.add_error(None, mensaje)
+                    messages.error(request, f"No se pudo preparar la vista previa: {' '.join(error.messages)}")
+                    return self.render_to_response(
+                        self.get_context_data(formularios={accion: formulario}, con_error=accion))
             if "medida_id" in request.POST:
                 datos["medida_id"] = request.POST["medida_id"]
             envio = _envio_registrar(request, self.expediente, accion)

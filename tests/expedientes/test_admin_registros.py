@@ -91,8 +91,8 @@ def test_la_pantalla_de_la_plantilla_muestra_las_variables_y_no_deja_cambiar_la_
 @pytest.mark.parametrize(
     "cuerpo, mensaje",
     [
-        ("<p>Teléfono: {{ coactivado.telefono }}</p>",
-         "La plantilla usa variables que no existen: {{ coactivado.telefono }}"),
+        ("<p>Apodo: {{ coactivado.apodo }}</p>",
+         "La plantilla usa variables que no existen: {{ coactivado.apodo }}"),
         ("<p>{% if cuenta.saldo %}sin cerrar</p>", "La plantilla tiene un error de sintaxis"),
     ],
 )

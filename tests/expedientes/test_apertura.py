@@ -163,7 +163,9 @@ def test_dos_aperturas_simultaneas_misma_cedula_un_coactivado(usuarios):
 
 def _datos(**cambios):
     return {"identificacion": cedula_valida("03"), "nombre": "Comercial Azogues Cía. Ltda.",
-            "provincia": "03", "fecha_recepcion": "13/03/2025", "monto_titulo": "1250,75"} | cambios
+            "provincia": "03", "fecha_recepcion": "13/03/2025", "monto_titulo": "1250,75",
+            "orden_cobro_numero": "OC-2025-118", "titulo_numero": "TC-2025-0451",
+            "titulo_fecha": "10/03/2025"} | cambios
 
 
 def test_pantalla_apertura_fallida_no_deja_coactivado(client, usuarios, monkeypatch):

@@ -69,9 +69,9 @@ def test_oficio_de_retencion_dirigido_a_la_entidad(expediente, usuarios):
 
 def test_variable_inexistente_se_rechaza_al_guardar_y_al_generar(expediente, usuarios):
     with pytest.raises(ValidationError) as error:
-        plantilla_validar("<p>{{ coactivado.nombre }} {{ coactivado.telefono }} {{ deuda_total }}</p>")
+        plantilla_validar("<p>{{ coactivado.nombre }} {{ coactivado.apodo }} {{ deuda_total }}</p>")
     assert error.value.messages == [
-        "La plantilla usa variables que no existen: {{ coactivado.telefono }}, {{ deuda_total }}. "
+        "La plantilla usa variables que no existen: {{ coactivado.apodo }}, {{ deuda_total }}. "
         "Revise la lista de variables disponibles."]
     with pytest.raises(ValidationError, match="error de sintaxis"):
         plantilla_validar("<p>{% if %}</p>")

@@ -17,6 +17,7 @@ def _datos_apertura(**cambios):
     datos = {
         "identificacion": cedula_valida("03"), "nombre": "Comercial Azogues Cía. Ltda.",
         "provincia": "03", "fecha_recepcion": "13/03/2025", "monto_titulo": "1250,75",
+        "orden_cobro_numero": "OC-2025-118", "titulo_numero": "TC-2025-0451", "titulo_fecha": "10/03/2025",
     }
     return datos | cambios
 

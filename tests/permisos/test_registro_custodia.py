@@ -97,7 +97,8 @@ def test_el_servicio_sin_request_toma_la_ip_de_la_peticion_en_curso(client, usua
     client.force_login(usuarios["secretaria"])
     respuesta = client.post(
         reverse("expedientes_proceso_accion", args=[expediente.pk, "transicion"]),
-        {"transicion-hasta": "citado", "transicion-fecha": "20/03/2025", "transicion-motivo": "Citado."},
+        {"transicion-hasta": "medidas_cautelares", "transicion-fecha": "20/03/2025",
+         "transicion-motivo": "Medidas ordenadas en el auto de pago."},
         REMOTE_ADDR="192.0.2.44",
     )
     assert respuesta.status_code == 302
