@@ -18,6 +18,7 @@ from permisos.services import asignacion_aplicar
 from .arbol import pagina_publicar_nueva
 from .coactivados import coactivado_nombre_advertencia, coactivado_registrar
 from .cuenta import titulo_registrar
+from .plazos import plazo_recalcular
 
 PATRON_NUMERO = re.compile(r"^(?P<prefijo>[A-Z0-9-]+)-(?P<anio>\d{4})-(?P<secuencial>\d{4,6})$")
 
@@ -130,5 +131,6 @@ def expediente_abrir(
             fecha_emision=titulo_fecha or fecha_recepcion, capital=monto_titulo,
             resolucion=titulo_resolucion or "Según la orden de cobro",
         )
+        plazo_recalcular(expediente)  # the citation's service level starts at the reception
     expediente.advertencias = advertencias
     return expediente
