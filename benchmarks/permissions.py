@@ -282,6 +282,12 @@ def datos_construir(n: int, m: int, reloj: Reloj) -> None:
                        ExpedienteUserObjectPermission, ExpedienteGroupObjectPermission):
             cursor.execute(f"ANALYZE {modelo._meta.db_table}")
     reloj("ANALYZE de las tablas escritas")
+    from expedientes.services.plazos import plazos_recalcular
+
+    plazos_recalcular()  # what portal_inicializar runs: each expediente's stored next deadline
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {ExpedientePage._meta.db_table}")
+    reloj("plazos_recalcular (el próximo plazo guardado de cada expediente)")
 
 
 def datos_presentes(n: int, m: int) -> bool:
