@@ -23,17 +23,17 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='expedientepage',
             name='busqueda',
-            field=models.TextField(blank=True, default='', editable=False, verbose_name='texto de búsqueda'),
+            field=models.TextField(blank=True, db_default='', default='', editable=False, verbose_name='texto de búsqueda'),
         ),
         migrations.AddField(
             model_name='expedientepage',
             name='plazo_concepto',
-            field=models.CharField(blank=True, default='', editable=False, max_length=120, verbose_name='plazo'),
+            field=models.CharField(blank=True, db_default='', default='', editable=False, max_length=120, verbose_name='plazo'),
         ),
         migrations.AddField(
             model_name='expedientepage',
             name='plazo_explicacion',
-            field=models.TextField(blank=True, default='', editable=False, verbose_name='cómputo del plazo'),
+            field=models.TextField(blank=True, db_default='', default='', editable=False, verbose_name='cómputo del plazo'),
         ),
         migrations.AddField(
             model_name='expedientepage',

@@ -85,14 +85,16 @@ class ExpedientePage(CamposPropiosMixin, PaginaProtegidaMixin, LockedAddChildMix
     # accents (PostgreSQL's unaccent), written only by the database triggers below (here and
     # on Coactivado), so no save, bulk insert or rename can leave it stale. A trigram GIN index
     # answers «each word anywhere» (LIKE '%palabra%') without reading every row.
-    busqueda = models.TextField(_("texto de búsqueda"), blank=True, default="", editable=False)
+    busqueda = models.TextField(_("texto de búsqueda"), blank=True, default="", db_default="", editable=False)
     # The deadline this expediente waits on first (expedientes.plazos.vencimientos_de), stored
     # so the home's panels and the listing read it with SQL instead of recomputing every
     # expediente: written by expedientes.services.plazos.plazo_recalcular, which each service
     # that changes what it depends on calls; `manage.py plazos_recalcular` recomputes them all.
     plazo_vence = models.DateField(_("próximo plazo"), null=True, blank=True, editable=False, db_index=True)
-    plazo_concepto = models.CharField(_("plazo"), max_length=120, blank=True, default="", editable=False)
-    plazo_explicacion = models.TextField(_("cómputo del plazo"), blank=True, default="", editable=False)
+    plazo_concepto = models.CharField(_("plazo"), max_length=120, blank=True, default="", db_default="",
+                                      editable=False)
+    plazo_explicacion = models.TextField(_("cómputo del plazo"), blank=True, default="", db_default="",
+                                         editable=False)
 
     # Written only by the services (opening, state changes, corrections, assignment), each
     # under the row lock and with who/when/why: never by the page editor or a revision.
