@@ -181,21 +181,25 @@ class NivelServicio:
         return round(100 * self.a_tiempo / citados, 1) if citados else None
 
 
+def citacion_servicio(expediente) -> tuple[date, date | None]:
+    """(the last day to cite within the unit's service level, the day of the first citation or
+    None). Uses prefetched transiciones when present."""
+    limite = calendario.termino_vencimiento(desde=expediente.fecha_recepcion,
+                                            dias=settings.CITACION_DIAS_SERVICIO).vence
+    citado = next((t.fecha for t in expediente.transiciones.all() if t.hasta == Estado.CITADO), None)
+    return limite, citado
+
+
 def nivel_servicio_citacion(expedientes, *, anio: int) -> NivelServicio:
     """The unit's own indicator: citations made within CITACION_DIAS_SERVICIO working days of
-    receiving the orden de cobro, computed from the recorded transitions."""
-    a_tiempo = tarde = sin_citar = total = 0
-    with calendario.precargado(date(anio, 1, 1), date(anio + 1, 3, 31)):
-        for expediente in expedientes.filter(anio=anio).prefetch_related("transiciones"):
-            total += 1
-            citado = next((t.fecha for t in expediente.transiciones.all() if t.hasta == Estado.CITADO), None)
-            if citado is None:
-                sin_citar += 1
-                continue
-            limite = calendario.termino_vencimiento(desde=expediente.fecha_recepcion,
-                                                    dias=settings.CITACION_DIAS_SERVICIO).vence
-            if citado <= limite:
-                a_tiempo += 1
-            else:
-                tarde += 1
-    return NivelServicio(anio=anio, total=total, a_tiempo=a_tiempo, tarde=tarde, sin_citar=sin_citar)
+    receiving the orden de cobro. One SQL aggregate on the values each expediente stores
+    (citacion_limite, citado_el: citacion_servicio, kept by expedientes.services.plazos)."""
+    from django.db.models import Count, Q
+
+    cuentas = expedientes.filter(anio=anio).aggregate(
+        total=Count("pk"),
+        a_tiempo=Count("pk", filter=Q(citado_el__lte=F("citacion_limite"))),
+        tarde=Count("pk", filter=Q(citado_el__gt=F("citacion_limite"))),
+        sin_citar=Count("pk", filter=Q(citado_el__isnull=True)),
+    )
+    return NivelServicio(anio=anio, **cuentas)

@@ -40,6 +40,17 @@ class Migration(migrations.Migration):
             name='plazo_vence',
             field=models.DateField(blank=True, db_index=True, editable=False, null=True, verbose_name='próximo plazo'),
         ),
+        migrations.AddField(
+            model_name='expedientepage',
+            name='citacion_limite',
+            field=models.DateField(blank=True, editable=False, null=True, verbose_name='límite de citación (nivel de servicio)'),
+        ),
+        migrations.AddField(
+            model_name='expedientepage',
+            name='citado_el',
+            field=models.DateField(blank=True, editable=False, null=True, verbose_name='citado el'),
+        ),
+    
         migrations.AddIndex(
             model_name='expedientepage',
             index=django.contrib.postgres.indexes.GinIndex(fields=['busqueda'], name='expediente_busqueda_trgm', opclasses=['gin_trgm_ops']),

@@ -93,6 +93,12 @@ class ExpedientePage(CamposPropiosMixin, PaginaProtegidaMixin, LockedAddChildMix
     plazo_vence = models.DateField(_("próximo plazo"), null=True, blank=True, editable=False, db_index=True)
     plazo_concepto = models.CharField(_("plazo"), max_length=120, blank=True, default="", db_default="",
                                       editable=False)
+    # The unit's citation service level (plazos.nivel_servicio_citacion counts them in SQL):
+    # the last day to cite within CITACION_DIAS_SERVICIO working days of the reception, and the
+    # day of the first citation. Written with the deadline, by the same services.
+    citacion_limite = models.DateField(_("límite de citación (nivel de servicio)"), null=True, blank=True,
+                                       editable=False)
+    citado_el = models.DateField(_("citado el"), null=True, blank=True, editable=False)
     plazo_explicacion = models.TextField(_("cómputo del plazo"), blank=True, default="", db_default="",
                                          editable=False)
 
@@ -100,7 +106,8 @@ class ExpedientePage(CamposPropiosMixin, PaginaProtegidaMixin, LockedAddChildMix
     # under the row lock and with who/when/why: never by the page editor or a revision.
     campos_propios = ("numero", "anio", "secuencial", "coactivado", "provincia", "fecha_recepcion",
                       "monto_titulo", "estado", "abogado",
-                      "busqueda", "plazo_vence", "plazo_concepto", "plazo_explicacion")
+                      "busqueda", "plazo_vence", "plazo_concepto", "plazo_explicacion", "citacion_limite",
+                      "citado_el")
 
     parent_page_types = ["expedientes.AnioPage"]
     subpage_types = ["expedientes.ActuacionPage"]

@@ -3,7 +3,8 @@
 every expediente's deadlines in Python on each request.
 
 The value is expedientes.plazos.vencimientos_de (the one rule) of the expediente, soonest first;
-an expediente in a final state waits on nothing. It depends on the state and its transitions
+an expediente in a final state waits on nothing. With it, the two dates of the citation
+service level (plazos.citacion_servicio), which the home counts in SQL. It depends on the state and its transitions
 (citation), the reception date, the retention letters, the payment plans and their payments,
 the press publications and the legal calendar; each service that changes one of them calls
 `plazo_recalcular` inside its transaction, on the locked row, after its own writes (and before
@@ -16,25 +17,27 @@ pending instalment changes only with a payment, and payments are never dated in 
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from expedientes.estados import FINALES
 from expedientes.models import ExpedientePage
 
 _VACIO = {"plazo_vence": None, "plazo_concepto": "", "plazo_explicacion": ""}
+CAMPOS = [*_VACIO, "citacion_limite", "citado_el"]
 
 
 def _valores(expediente) -> dict:
     from expedientes import plazos  # plazos reads the ledger services, which call here
 
-    if expediente.estado in FINALES:
-        return dict(_VACIO)
-    pendientes = plazos.vencimientos_de(expediente)
-    if not pendientes:
-        return dict(_VACIO)
-    primero = pendientes[0]
-    return {"plazo_vence": primero.vence, "plazo_concepto": primero.concepto[:120],
-            "plazo_explicacion": primero.explicacion}
+    limite, citado = plazos.citacion_servicio(expediente)
+    valores = dict(_VACIO, citacion_limite=limite, citado_el=citado)
+    pendientes = [] if expediente.estado in FINALES else plazos.vencimientos_de(expediente)
+    if pendientes:
+        primero = pendientes[0]
+        valores.update(plazo_vence=primero.vence, plazo_concepto=primero.concepto[:120],
+                       plazo_explicacion=primero.explicacion)
+    return valores
 
 
 def plazo_recalcular(expediente: ExpedientePage) -> dict:
@@ -80,7 +83,7 @@ def plazos_recalcular(expedientes=None, *, tamano: int = 500, progreso=None) -> 
                             for campo, valor in valores.items():
                                 setattr(expediente, campo, valor)
                             cambios.append(expediente)
-                ExpedientePage.objects.bulk_update(cambios, list(_VACIO))
+                ExpedientePage.objects.bulk_update(cambios, CAMPOS)
         hechos += len(lote_ids)
         if progreso is not None:
             progreso(hechos, total)
@@ -88,7 +91,7 @@ def plazos_recalcular(expedientes=None, *, tamano: int = 500, progreso=None) -> 
 
 
 def plazos_recalcular_desde(fecha: date) -> int:
-    """After a day of the legal calendar is added, changed or removed: only deadlines ending on
-    or after it can move (a término that ended before it never counted it), and they stay on or
+    """After a day of the legal calendar is added, changed or removed: only terms ending on or
+    after it can move (a término that ended before it never counted it), and they stay on or
     after it, so an expediente whose first deadline is earlier keeps it."""
-    return plazos_recalcular(ExpedientePage.objects.exclude(estado__in=FINALES).filter(plazo_vence__gte=fecha))
+    return plazos_recalcular(ExpedientePage.objects.filter(Q(plazo_vence__gte=fecha) | Q(citacion_limite__gte=fecha)))
