@@ -59,9 +59,9 @@ def plazos_con_relaciones(expedientes):
 
 def plazos_recalcular(expedientes=None, *, tamano: int = 500, progreso=None) -> int:
     """Recompute the stored deadline of `expedientes` (all by default), `tamano` at a time, each
-    batch in its own transaction with its rows locked (SKIP nothing: a service holding one
-    waits for us or we for it). Calls progreso(hechos, total) after each batch. Returns how
-    many were written."""
+    batch in its own transaction with its rows locked, in pk order (a service working on one of
+    them waits for the batch, or the batch for it). Only rows whose values changed are written.
+    Calls progreso(hechos, total) after each batch. Returns how many expedientes were read."""
     from expedientes import calendario
 
     base = ExpedientePage.objects.all() if expedientes is None else expedientes
