@@ -144,6 +144,12 @@ def test_el_plazo_guardado_sigue_las_transiciones(usuarios, expediente):
     assert guardado.plazo_concepto == "Pago o dimisión de bienes"
     assert guardado.plazo_vence == calendario.termino_vencimiento(desde=citacion, dias=3).vence
     assert "la citación del 20/03/2025" in guardado.plazo_explicacion
+    # and the citation service level counts it from the stored dates, in SQL
+    assert (guardado.citado_el, guardado.citacion_limite) == (citacion, esperado)
+    from expedientes.plazos import nivel_servicio_citacion
+
+    servicio = nivel_servicio_citacion(ExpedientePage.objects.all(), anio=2025)
+    assert (servicio.total, servicio.a_tiempo, servicio.tarde, servicio.sin_citar) == (1, 1, 0, 0)
 
     # a final state waits on nothing
     ExpedientePage.objects.filter(pk=expediente.pk).update(plazo_vence=None, plazo_concepto="")
