@@ -260,8 +260,8 @@ def datos_construir(n: int, m: int, reloj: Reloj) -> None:
         reloj(f"{n} filas de wagtailcore_page (COPY)")
         _copiar(cursor, ExpedientePage._meta.db_table,
                 ["page_ptr_id", "numero", "anio", "secuencial", "coactivado_id", "provincia",
-                 "fecha_recepcion", "monto_titulo", "estado", "abogado_id"],
-                ([p["id"], *f] for p, f in zip(paginas, filas)))
+                 "fecha_recepcion", "monto_titulo", "estado", "abogado_id", "orden_cobro_numero"],
+                ([p["id"], *f, f"OC-{f[0]}"] for p, f in zip(paginas, filas)))
         for anio, cuantos in zip(anios, por_anio):
             Page.objects.filter(pk=paginas_anio[anio].pk).update(numchild=cuantos)
         reloj(f"{n} filas de expedientes_expedientepage (COPY) y numchild de los años")
@@ -282,6 +282,12 @@ def datos_construir(n: int, m: int, reloj: Reloj) -> None:
                        ExpedienteUserObjectPermission, ExpedienteGroupObjectPermission):
             cursor.execute(f"ANALYZE {modelo._meta.db_table}")
     reloj("ANALYZE de las tablas escritas")
+    from expedientes.services.plazos import plazos_recalcular
+
+    plazos_recalcular()  # what portal_inicializar runs: each expediente's stored next deadline
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {ExpedientePage._meta.db_table}")
+    reloj("plazos_recalcular (el próximo plazo guardado de cada expediente)")
 
 
 def datos_presentes(n: int, m: int) -> bool:
@@ -300,7 +306,7 @@ def datos_presentes(n: int, m: int) -> bool:
 # --- the measurement ------------------------------------------------------------------------
 
 NUMERO = re.compile(r"[A-Z0-9]+(?:-[A-Z0-9]+)*-\d{4}-\d{4,6}")
-CONTEO = re.compile(r"([\d.,\u00a0]+) expedientes?\.")
+CONTEO = re.compile(r"([\d.,\u00a0]+) expedientes?[ .]")  # «300 expedientes asignados a usted»
 
 
 def percentil(valores: list[float], p: float) -> float:

@@ -6,8 +6,10 @@ is waiting on comes from the plan rule (expedientes/convenios.py), never from a 
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import F
 from django.utils import timezone
 
 from expedientes import calendario
@@ -92,17 +94,83 @@ def expedientes_con_vencimientos(expedientes):
     )
 
 
-def vencimientos_pendientes(expedientes, *, hoy: date, hasta: date) -> list[Vencimiento]:
-    """Every deadline up to `hasta` (overdue ones included) among these expedientes."""
-    lista = list(expedientes_con_vencimientos(expedientes))
-    # Every act of an expediente falls after its reception: reading the calendar from the
-    # oldest one keeps it one query (an older open file used to read it once more, each).
-    desde = min([hoy - timedelta(days=400), *(e.fecha_recepcion for e in lista)])
-    todos = []
-    with calendario.precargado(desde, hasta + timedelta(days=120)):
-        for expediente in lista:
-            todos.extend(v for v in vencimientos_de(expediente) if v.vence <= hasta)
-    return sorted(todos, key=lambda v: v.vence)
+# --- the stored next deadline (expedientes.services.plazos keeps it) ----------------------------
+
+VENCIDOS, SEMANA = "vencidos", "semana"
+TRAMOS = {VENCIDOS: "Vencidos", SEMANA: "Vencen esta semana"}
+DIAS_SEMANA = 7
+# Sorting the panels. «saldo» sorts by what is owed without interest (títulos + costas − pagos,
+# one SQL expression); the exact balance with interest is computed for the rows shown only.
+ORDENES = {
+    "dias": "Días de atraso", "deudor": "Coactivado", "abogado": "Abogado", "saldo": "Saldo",
+}
+ORDEN_INICIAL = "dias"
+
+
+def con_plazo(expedientes, tramo: str, *, hoy: date):
+    """The expedientes whose stored next deadline is overdue (VENCIDOS) or falls within the next
+    seven days (SEMANA): one indexed SQL filter, whatever the number of expedientes."""
+    from expedientes.estados import FINALES
+
+    expedientes = expedientes.exclude(estado__in=FINALES)
+    if tramo == VENCIDOS:
+        return expedientes.filter(plazo_vence__lt=hoy)
+    return expedientes.filter(plazo_vence__gte=hoy, plazo_vence__lte=hoy + timedelta(days=DIAS_SEMANA))
+
+
+def _adeudado():
+    """títulos + costas − pagos, without interest: the SQL stand-in of the balance for sorting."""
+    from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
+    from django.db.models.functions import Coalesce
+
+    from expedientes.models import Costa, Pago
+
+    def suma(modelo):
+        return Coalesce(Subquery(
+            modelo.objects.filter(expediente=OuterRef("pk")).order_by().values("expediente")
+            .annotate(t=Sum("monto")).values("t")[:1]), Value(Decimal("0")),
+            output_field=DecimalField(max_digits=14, decimal_places=2))
+
+    return F("monto_titulo") + suma(Costa) - suma(Pago)
+
+
+def plazos_ordenar(expedientes, orden: str):
+    orden = orden if orden in ORDENES else ORDEN_INICIAL
+    if orden == "saldo":
+        return expedientes.annotate(adeudado=_adeudado()).order_by(F("adeudado").desc(), "plazo_vence", "pk")
+    return expedientes.order_by(*{
+        "dias": ("plazo_vence", "pk"),
+        "deudor": ("coactivado__nombre", "plazo_vence", "pk"),
+        "abogado": (F("abogado__last_name").asc(nulls_last=True), F("abogado__first_name").asc(nulls_last=True),
+                    "plazo_vence", "pk"),
+    }[orden])
+
+
+@dataclass(frozen=True)
+class FilaPlazo:
+    expediente: object
+    dias: int  # days overdue (VENCIDOS) or until it is due (SEMANA)
+    saldo: Decimal | None  # None: the account cannot be liquidated (see the process screen)
+
+
+def plazos_filas(expedientes, *, hoy: date, limite: int) -> list[FilaPlazo]:
+    """The first `limite` rows of an ordered queryset of con_plazo, each with its exact balance
+    today: a few queries for the rows shown (ledger prefetched, rates read once)."""
+    from expedientes.liquidacion import LiquidacionError
+    from expedientes.models import TasaInteres
+    from expedientes.services.cuenta import cuenta_liquidar
+
+    filas = list(expedientes.select_related("coactivado", "abogado")
+                 .prefetch_related("titulos", "costas", "pagos")[:limite])
+    tasas = list(TasaInteres.objects.all())
+    resultado = []
+    for expediente in filas:
+        try:
+            saldo = cuenta_liquidar(expediente, hoy, tasas=tasas).saldo
+        except LiquidacionError:
+            saldo = None
+        resultado.append(FilaPlazo(expediente, abs((hoy - expediente.plazo_vence).days), saldo))
+    return resultado
 
 
 @dataclass(frozen=True)
@@ -119,21 +187,25 @@ class NivelServicio:
         return round(100 * self.a_tiempo / citados, 1) if citados else None
 
 
+def citacion_servicio(expediente) -> tuple[date, date | None]:
+    """(the last day to cite within the unit's service level, the day of the first citation or
+    None). Uses prefetched transiciones when present."""
+    limite = calendario.termino_vencimiento(desde=expediente.fecha_recepcion,
+                                            dias=settings.CITACION_DIAS_SERVICIO).vence
+    citado = next((t.fecha for t in expediente.transiciones.all() if t.hasta == Estado.CITADO), None)
+    return limite, citado
+
+
 def nivel_servicio_citacion(expedientes, *, anio: int) -> NivelServicio:
     """The unit's own indicator: citations made within CITACION_DIAS_SERVICIO working days of
-    receiving the orden de cobro, computed from the recorded transitions."""
-    a_tiempo = tarde = sin_citar = total = 0
-    with calendario.precargado(date(anio, 1, 1), date(anio + 1, 3, 31)):
-        for expediente in expedientes.filter(anio=anio).prefetch_related("transiciones"):
-            total += 1
-            citado = next((t.fecha for t in expediente.transiciones.all() if t.hasta == Estado.CITADO), None)
-            if citado is None:
-                sin_citar += 1
-                continue
-            limite = calendario.termino_vencimiento(desde=expediente.fecha_recepcion,
-                                                    dias=settings.CITACION_DIAS_SERVICIO).vence
-            if citado <= limite:
-                a_tiempo += 1
-            else:
-                tarde += 1
-    return NivelServicio(anio=anio, total=total, a_tiempo=a_tiempo, tarde=tarde, sin_citar=sin_citar)
+    receiving the orden de cobro. One SQL aggregate on the values each expediente stores
+    (citacion_limite, citado_el: citacion_servicio, kept by expedientes.services.plazos)."""
+    from django.db.models import Count, Q
+
+    cuentas = expedientes.filter(anio=anio).aggregate(
+        total=Count("pk"),
+        a_tiempo=Count("pk", filter=Q(citado_el__lte=F("citacion_limite"))),
+        tarde=Count("pk", filter=Q(citado_el__gt=F("citacion_limite"))),
+        sin_citar=Count("pk", filter=Q(citado_el__isnull=True)),
+    )
+    return NivelServicio(anio=anio, **cuentas)

@@ -14,6 +14,29 @@ def expedientes_visibles(usuario):
     )
 
 
+def ve_primero_lo_suyo(usuario) -> bool:
+    """An abogado works on what is assigned to them: their listing opens on «mis expedientes» and
+    their home's deadlines are their own. The unit's roles see the unit."""
+    from permisos.roles import ROL_ABOGADO
+
+    if not usuario.is_authenticated or usuario.is_superuser:
+        return False
+    if not hasattr(usuario, "_coactivas_es_abogado"):  # once per request
+        usuario._coactivas_es_abogado = usuario.groups.filter(name=ROL_ABOGADO).exists()
+    return usuario._coactivas_es_abogado
+
+
+def expedientes_propios(usuario, expedientes):
+    """Of `expedientes` (already filtered by what the user may see), those assigned to the user."""
+    return expedientes.filter(abogado=usuario)
+
+
+def expedientes_de_trabajo(usuario):
+    """What the home's panels count: an abogado's own expedientes, the unit for the unit."""
+    visibles = expedientes_visibles(usuario)
+    return expedientes_propios(usuario, visibles) if ve_primero_lo_suyo(usuario) else visibles
+
+
 def actuaciones_de(expediente: ExpedientePage):
     return ActuacionPage.objects.child_of(expediente).live().order_by("fecha", "path")
 

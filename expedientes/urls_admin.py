@@ -3,12 +3,13 @@ from django.urls import path
 from .views.abrir import ExpedienteAbrirView
 from .views.adjuntos import AdjuntosView, AdjuntoVersionView
 from .views.dossier import DossierAccionView, DossierArmarView, DossierListadoView, DossierView
-from .views.listado import ListadoView
+from .views.listado import ListadoView, listado_exportar
 from .views.proceso import ProcesoView
 
 urlpatterns = [
     path("expedientes/abrir/", ExpedienteAbrirView.as_view(), name="expedientes_abrir"),
     path("expedientes/", ListadoView.as_view(), name="expedientes_listado"),
+    path("expedientes/exportar/", listado_exportar, name="expedientes_listado_exportar"),
     path("expedientes/<int:pk>/", ProcesoView.as_view(), name="expedientes_proceso"),
     path("expedientes/<int:pk>/<str:accion>/", ProcesoView.as_view(http_method_names=["post"]),
          name="expedientes_proceso_accion"),

@@ -183,6 +183,39 @@ def registrar_correcciones(actions):
     actions.register_action(ACCION_CORRECCION)(_CorreccionFormatter)
 
 
+# --- the legal calendar moves the stored deadlines --------------------------------------------
+
+def _dias_recalcular(fechas) -> None:
+    from expedientes.services.plazos import plazos_recalcular_desde
+
+    if fechas := [f for f in fechas if f is not None]:
+        plazos_recalcular_desde(min(fechas))
+
+
+@hooks.register("before_edit_snippet")
+def calendario_antes_de_editar(request, instance):
+    from expedientes.models import DiaEspecial
+
+    if isinstance(instance, DiaEspecial):  # the day's date before the edit: it may be moved
+        request._dia_especial_fecha_anterior = instance.fecha
+
+
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+def calendario_despues_de_guardar(request, instance):
+    from expedientes.models import DiaEspecial
+
+    if isinstance(instance, DiaEspecial):
+        _dias_recalcular([instance.fecha, getattr(request, "_dia_especial_fecha_anterior", None)])
+
+
+@hooks.register("after_delete_snippet")
+def calendario_despues_de_eliminar(request, instances):
+    from expedientes.models import DiaEspecial
+
+    _dias_recalcular([dia.fecha for dia in instances if isinstance(dia, DiaEspecial)])
+
+
 # --- The unit's language, not a CMS's (expedientes/navegacion.py) -------------------------
 # The page tree, its search and its panels (drafts, locks, workflows, recent edits) are the
 # administrator's; the unit works from «Expedientes», the process screen and the files.

@@ -1,4 +1,5 @@
-"""Exporting the custody log (CSV or XLSX), itself an entry of the log.
+"""Exporting the custody log (CSV or XLSX), itself an entry of the log; `archivo_exportar` is
+the one writer every export of the portal uses (the expedientes' listing too).
 
 The file is written to a temporary file, row by row (openpyxl in write-only mode keeps no
 rows in memory), then hashed; the export is logged with that SHA-256 and only then handed
@@ -11,6 +12,8 @@ import io
 import json
 import tempfile
 from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -49,52 +52,85 @@ def _filas(registros: QuerySet):
                json.dumps(datos, ensure_ascii=False, sort_keys=True) if datos else "", anterior, huella)
 
 
-def _csv(registros, destino) -> int:
+# How a value is shown: dates as Ecuador writes them, amounts with two decimals.
+_FORMATO_CELDA = ((datetime, "dd/mm/yyyy hh:mm:ss", "%d/%m/%Y %H:%M:%S"), (date, "dd/mm/yyyy", "%d/%m/%Y"),
+                  (Decimal, "#,##0.00", None))
+
+
+def _csv(columnas, filas, destino, hoja) -> int:
     texto = io.TextIOWrapper(destino, encoding="utf-8-sig", newline="")  # BOM: Excel reads the accents
     escritor = csv.writer(texto)
-    escritor.writerow(COLUMNAS)
+    escritor.writerow(columnas)
     n = 0
-    for n, fila in enumerate(_filas(registros), start=1):
-        escritor.writerow((fila[0], f"{fila[1]:%d/%m/%Y %H:%M:%S}", *fila[2:]))
+    for n, fila in enumerate(filas, start=1):
+        escritor.writerow([_texto_csv(valor) for valor in fila])
     texto.flush()
     texto.detach()
     return n
 
 
-def _xlsx(registros, destino) -> int:
+def _texto_csv(valor):
+    for tipo, _excel, formato in _FORMATO_CELDA:
+        if isinstance(valor, tipo) and formato:
+            return valor.strftime(formato)
+    return valor
+
+
+def _xlsx(columnas, filas, destino, hoja) -> int:
     libro = Workbook(write_only=True)
-    hoja = libro.create_sheet("Registro de custodia")
-    hoja.append(COLUMNAS)
+    hoja = libro.create_sheet(hoja[:31])  # Excel's limit for a sheet name
+    hoja.append(columnas)
     n = 0
-    for n, fila in enumerate(_filas(registros), start=1):
-        instante = WriteOnlyCell(hoja, value=fila[1])
-        instante.number_format = "dd/mm/yyyy hh:mm:ss"
-        hoja.append((fila[0], instante, *fila[2:]))
+    for n, fila in enumerate(filas, start=1):
+        hoja.append([_celda_xlsx(hoja, valor) for valor in fila])
     libro.save(destino)
     return n
+
+
+def _celda_xlsx(hoja, valor):
+    for tipo, formato, _csv in _FORMATO_CELDA:
+        if isinstance(valor, tipo):
+            celda = WriteOnlyCell(hoja, value=valor)
+            celda.number_format = formato
+            return celda
+    return valor
+
+
+def archivo_exportar(*, columnas, filas, formato: str, hoja: str, nombre: str, anotar) -> Exportacion:
+    """Write `filas` (an iterable of tuples, consumed once) as CSV or XLSX to a temporary file,
+    hash it, then call anotar(registros, sha256) to log the export (inside it, in the
+    caller's transaction). Returns the file positioned at its start. Every export of the
+    portal goes through here, so each one is written, hashed and logged the same way."""
+    escribir = {"csv": _csv, "xlsx": _xlsx}[formato]
+    archivo = tempfile.NamedTemporaryFile(prefix="exportacion-", suffix=f".{formato}")
+    try:
+        n = escribir(columnas, filas, archivo.file, hoja)
+        archivo.flush()
+        archivo.seek(0)
+        huella = hashlib.file_digest(archivo, "sha256").hexdigest()
+        archivo.seek(0)
+        anotar(n, huella)
+    except BaseException:
+        archivo.close()
+        raise
+    ahora = timezone.localtime()
+    return Exportacion(archivo=archivo, nombre=f"{nombre}-{ahora:%Y%m%d-%H%M%S}.{formato}",
+                       tipo=FORMATOS[formato], registros=n, sha256=huella)
 
 
 def custodia_exportar(*, registros: QuerySet, formato: str, usuario, filtros: dict, expediente=None,
                       request=None) -> Exportacion:
     """Write the entries of `registros` (a filtered queryset of the log) as CSV or XLSX and
     log the export. Returns the temporary file, positioned at its start."""
-    escribir = {"csv": _csv, "xlsx": _xlsx}[formato]
     tope = RegistroCustodia.objects.order_by("-secuencia").values_list("secuencia", flat=True).first() or 0
-    archivo = tempfile.NamedTemporaryFile(prefix="custodia-exportacion-", suffix=f".{formato}")
-    try:
-        n = escribir(registros.filter(secuencia__lte=tope), archivo.file)
-        archivo.flush()
-        archivo.seek(0)
-        huella = hashlib.file_digest(archivo, "sha256").hexdigest()
-        archivo.seek(0)
+
+    def anotar(n, huella):
         registro_anotar(
             accion=Accion.EXPORTACION, usuario=usuario, request=request, expediente=expediente,
             objeto=f"Registro de custodia, {formato.upper()}, {n} registros", sha256=huella,
             datos={"formato": formato, "filtros": filtros, "registros": n, "hasta_secuencia": tope},
         )
-    except BaseException:
-        archivo.close()
-        raise
-    ahora = timezone.localtime()
-    return Exportacion(archivo=archivo, nombre=f"registro-custodia-{ahora:%Y%m%d-%H%M%S}.{formato}",
-                       tipo=FORMATOS[formato], registros=n, sha256=huella)
+
+    return archivo_exportar(columnas=COLUMNAS, filas=_filas(registros.filter(secuencia__lte=tope)),
+                            formato=formato, hoja="Registro de custodia", nombre="registro-custodia",
+                            anotar=anotar)

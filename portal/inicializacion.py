@@ -1,6 +1,10 @@
 """Bootstrap of an empty installation: site root, the Juzgado de Coactivas, the roles and
-the custody bucket. Idempotent: safe to run at every start."""
+the custody bucket; then every expediente's stored next deadline is recomputed (the calendar
+may have gained days, the rules may have changed). Idempotent: safe to run at every start."""
 
+import io
+
+from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page, Site
@@ -39,7 +43,8 @@ def _inicio_asegurar() -> InicioPage:
     return inicio
 
 
-def portal_inicializar(*, preparar_bucket: bool = True) -> JuzgadoIndexPage:
+def portal_inicializar(*, preparar_bucket: bool = True, salida=None) -> JuzgadoIndexPage:
+    """`salida`: where the deadlines' recomputation writes its progress (none by default)."""
     with transaction.atomic():
         inicio = _inicio_asegurar()
         juzgado = JuzgadoIndexPage.objects.first()
@@ -57,4 +62,5 @@ def portal_inicializar(*, preparar_bucket: bool = True) -> JuzgadoIndexPage:
         calendario_sembrar(anios=range(hoy.year - 1, hoy.year + 2))
     if preparar_bucket:
         almacen.bucket_preparar()
+    call_command("plazos_recalcular", stdout=salida if salida is not None else io.StringIO())
     return juzgado

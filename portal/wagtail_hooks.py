@@ -20,8 +20,6 @@ def ocultar_resumen_de_bibliotecas(request, summary_items):
 
 # --- the unit's dashboard and menu -----------------------------------------------------------
 
-from datetime import timedelta  # noqa: E402
-
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from wagtail.admin.menu import MenuItem  # noqa: E402
@@ -29,29 +27,52 @@ from wagtail.admin.ui.components import Component  # noqa: E402
 
 
 class VencimientosPanel(Component):
-    """What is due this week and what is overdue, among the user's expedientes, and the
-    citation service level of the year: the first thing the unit looks at each morning."""
+    """What is overdue and what is due this week among the user's expedientes (an abogado's own,
+    the unit for the jefe and the secretaría), and the citation service level of the year: the
+    first thing the unit looks at each morning. Reads each expediente's stored next deadline
+    with SQL (expedientes.services.plazos keeps it): two counts and two lists of at most
+    LIMITE rows, whatever the number of expedientes; the balance is computed for those rows."""
 
     name = "vencimientos"
     order = 50
     template_name = "portal/panel_vencimientos.html"
+    LIMITE = 20
 
-    def __init__(self, usuario):
-        self.usuario = usuario
+    def __init__(self, request):
+        self.request = request
+        self.usuario = request.user
+
+    def _tramo(self, tramo, hoy, base):
+        from expedientes import plazos
+
+        orden = self.request.GET.get(f"orden_{tramo}")
+        orden = orden if orden in plazos.ORDENES else plazos.ORDEN_INICIAL
+        lista = plazos.con_plazo(base, tramo, hoy=hoy)
+        consulta = self.request.GET.copy()
+        enlaces = []
+        for clave, etiqueta in plazos.ORDENES.items():
+            consulta[f"orden_{tramo}"] = clave
+            enlaces.append({"clave": clave, "etiqueta": etiqueta, "url": f"?{consulta.urlencode()}#plazos-{tramo}",
+                            "activo": clave == orden})
+        return {
+            "clave": tramo, "titulo": plazos.TRAMOS[tramo], "total": lista.count(),
+            "filas": plazos.plazos_filas(plazos.plazos_ordenar(lista, orden), hoy=hoy, limite=self.LIMITE),
+            "ordenes": enlaces, "vencido": tramo == plazos.VENCIDOS,
+        }
 
     def get_context_data(self, parent_context):
         from expedientes import plazos
-        from expedientes.estados import FINALES
-        from expedientes.selectors import expedientes_visibles
+        from expedientes.selectors import expedientes_de_trabajo, expedientes_visibles, ve_primero_lo_suyo
 
         hoy = timezone.localdate()
-        activos = expedientes_visibles(self.usuario).exclude(estado__in=FINALES)
-        pendientes = plazos.vencimientos_pendientes(activos, hoy=hoy, hasta=hoy + timedelta(days=7))
-        vencidos = [v for v in pendientes if v.vencido(hoy)]
-        semana = [v for v in pendientes if not v.vencido(hoy)]
+        base = expedientes_de_trabajo(self.usuario)
+        propios = ve_primero_lo_suyo(self.usuario)
+        listado = reverse("expedientes_listado")
+        tramos = [self._tramo(tramo, hoy, base) for tramo in (plazos.VENCIDOS, plazos.SEMANA)]
+        for tramo in tramos:  # the listing with the same filter shows the same count
+            tramo["listado"] = f"{listado}?plazo={tramo['clave']}&alcance={'mis' if propios else 'todos'}"
         return {
-            "hoy": hoy, "semana": semana[:25], "total_semana": len(semana),
-            "vencidos": vencidos[:25], "total_vencidos": len(vencidos),
+            "hoy": hoy, "tramos": tramos, "propios": propios,
             "servicio": plazos.nivel_servicio_citacion(expedientes_visibles(self.usuario), anio=hoy.year),
             "servicio_anterior": plazos.nivel_servicio_citacion(expedientes_visibles(self.usuario), anio=hoy.year - 1),
         }
@@ -59,7 +80,7 @@ class VencimientosPanel(Component):
 
 @hooks.register("construct_homepage_panels")
 def panel_de_vencimientos(request, panels):
-    panels.append(VencimientosPanel(request.user))
+    panels.append(VencimientosPanel(request))
 
 
 @hooks.register("register_admin_menu_item")

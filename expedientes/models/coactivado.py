@@ -1,3 +1,4 @@
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import OuterRef, Subquery
@@ -54,6 +55,15 @@ class Coactivado(ClusterableModel):
         verbose_name = _("coactivado")
         verbose_name_plural = _("coactivados")
         ordering = ["nombre"]
+        triggers = [
+            # the expedientes' search text follows a renamed debtor (their own trigger composes it)
+            pgtrigger.Trigger(
+                name="busqueda_propagar", when=pgtrigger.After, operation=pgtrigger.Update,
+                condition=pgtrigger.AnyChange("nombre", "identificacion"),
+                func="""UPDATE expedientes_expedientepage SET busqueda = '' WHERE coactivado_id = NEW.id;
+                        RETURN NULL;""",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.nombre} ({self.identificacion})"

@@ -1,6 +1,8 @@
 from decimal import Decimal
 
+import pgtrigger
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -45,6 +47,14 @@ class Provincia(models.TextChoices):
     SANTA_ELENA = "24", "Santa Elena"
 
 
+# lower(unaccent(...)): the query side (expedientes.busqueda) normalises each word the same way
+BUSQUEDA_COMPONER = """
+    SELECT lower(unaccent(concat_ws(' ', NEW.numero, c.nombre, c.identificacion)))
+      INTO NEW.busqueda FROM expedientes_coactivado c WHERE c.id = NEW.coactivado_id;
+    RETURN NEW;
+"""
+
+
 class ExpedientePage(CamposPropiosMixin, PaginaProtegidaMixin, LockedAddChildMixin, Page):
     """One coercive proceeding: the file. Its children are the actuaciones."""
 
@@ -73,11 +83,33 @@ class ExpedientePage(CamposPropiosMixin, PaginaProtegidaMixin, LockedAddChildMix
         settings.AUTH_USER_MODEL, verbose_name=_("abogado impulsor"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="expedientes_asignados",
     )
+    # The listing's search: number, debtor's name and cédula/RUC, lowercase and without
+    # accents (PostgreSQL's unaccent), written only by the database triggers below (here and
+    # on Coactivado), so no save, bulk insert or rename can leave it stale. A trigram GIN index
+    # answers «each word anywhere» (LIKE '%palabra%') without reading every row.
+    busqueda = models.TextField(_("texto de búsqueda"), blank=True, default="", db_default="", editable=False)
+    # The deadline this expediente waits on first (expedientes.plazos.vencimientos_de), stored
+    # so the home's panels and the listing read it with SQL instead of recomputing every
+    # expediente: written by expedientes.services.plazos.plazo_recalcular, which each service
+    # that changes what it depends on calls; `manage.py plazos_recalcular` recomputes them all.
+    plazo_vence = models.DateField(_("próximo plazo"), null=True, blank=True, editable=False, db_index=True)
+    plazo_concepto = models.CharField(_("plazo"), max_length=120, blank=True, default="", db_default="",
+                                      editable=False)
+    # The unit's citation service level (plazos.nivel_servicio_citacion counts them in SQL):
+    # the last day to cite within CITACION_DIAS_SERVICIO working days of the reception, and the
+    # day of the first citation. Written with the deadline, by the same services.
+    citacion_limite = models.DateField(_("límite de citación (nivel de servicio)"), null=True, blank=True,
+                                       editable=False)
+    citado_el = models.DateField(_("citado el"), null=True, blank=True, editable=False)
+    plazo_explicacion = models.TextField(_("cómputo del plazo"), blank=True, default="", db_default="",
+                                         editable=False)
 
     # Written only by the services (opening, state changes, corrections, assignment), each
     # under the row lock and with who/when/why: never by the page editor or a revision.
     campos_propios = ("numero", "anio", "secuencial", "coactivado", "provincia", "fecha_recepcion",
-                      "orden_cobro_numero", "monto_titulo", "estado", "abogado")
+                      "orden_cobro_numero", "monto_titulo", "estado", "abogado",
+                      "busqueda", "plazo_vence", "plazo_concepto", "plazo_explicacion", "citacion_limite",
+                      "citado_el")
 
     parent_page_types = ["expedientes.AnioPage"]
     subpage_types = ["expedientes.ActuacionPage"]
@@ -105,6 +137,14 @@ class ExpedientePage(CamposPropiosMixin, PaginaProtegidaMixin, LockedAddChildMix
             ("baja_expediente", _("Puede dar de baja un expediente")),
             ("corregir_expediente", _("Puede corregir los datos de un expediente (título, fechas, provincia)")),
             ("asignar_expediente", _("Puede asignar el abogado impulsor de un expediente")),
+        ]
+        indexes = [GinIndex(fields=["busqueda"], opclasses=["gin_trgm_ops"], name="expediente_busqueda_trgm")]
+        triggers = [
+            pgtrigger.Trigger(
+                name="busqueda_componer", when=pgtrigger.Before,
+                operation=pgtrigger.Insert | pgtrigger.Update,
+                func=BUSQUEDA_COMPONER,
+            ),
         ]
 
     def __str__(self):

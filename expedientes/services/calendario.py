@@ -135,5 +135,9 @@ def calendario_sembrar(
             dia.save()
             existentes[dia.fecha] = dia.nombre
             agregados.append(dia)
+        if agregados:  # a new day off moves the deadlines that end on or after it
+            from expedientes.services.plazos import plazos_recalcular_desde
+
+            plazos_recalcular_desde(min(dia.fecha for dia in agregados))
     omitidos.sort()
     return ResultadoSiembra(agregados=agregados, omitidos=omitidos)

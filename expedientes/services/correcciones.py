@@ -21,6 +21,7 @@ from permisos.services import asignacion_aplicar
 
 from .cuenta import cuenta_liquidar
 from .fechas import fecha_no_futura
+from .plazos import plazo_recalcular
 from .proceso import expediente_bloquear
 
 ACCION_CORRECCION = "coactivas.correccion"
@@ -115,6 +116,8 @@ def expediente_corregir(*, expediente: ExpedientePage, usuario, motivo: str,
             ExpedientePage.objects.filter(pk=actual.pk).update(**cambios)
             for campo, valor in cambios.items():
                 setattr(expediente, campo, valor)
+            if "fecha_recepcion" in cambios:
+                plazo_recalcular(expediente)  # the citation's service level counts from it
         return correcciones
 
 

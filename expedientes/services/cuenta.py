@@ -23,17 +23,19 @@ from expedientes.models import (
 )
 
 from .fechas import fecha_acto_validar
+from .plazos import plazo_recalcular
 from .proceso import expediente_bloquear, expediente_reanudar, expediente_transicion
 
 
-def cuenta_liquidar(expediente: ExpedientePage, hasta: date | None = None, *, pagos_extra=()):
-    """The account of the expediente at `hasta` (today by default)."""
+def cuenta_liquidar(expediente: ExpedientePage, hasta: date | None = None, *, pagos_extra=(), tasas=None):
+    """The account of the expediente at `hasta` (today by default). `tasas`: the rate table
+    already read (many accounts at once), else it is read here."""
     hasta = hasta or timezone.localdate()
     return liquidar(
         obligaciones=[Obligacion(t.exigible_desde, t.capital, t.numero) for t in expediente.titulos.all()],
         cargos=[Cargo(c.fecha, c.monto, c.concepto) for c in expediente.costas.all()],
         abonos=[Abono(p.fecha, p.monto, p.recibo) for p in expediente.pagos.all()] + list(pagos_extra),
-        tasas=[Tasa(t.vigente_desde, t.tasa_anual) for t in TasaInteres.objects.all()],
+        tasas=[Tasa(t.vigente_desde, t.tasa_anual) for t in (TasaInteres.objects.all() if tasas is None else tasas)],
         hasta=hasta,
     )
 
@@ -136,6 +138,8 @@ def pago_registrar(*, expediente, fecha, monto: Decimal, origen, recibo, usuario
             expediente_transicion(expediente=expediente, hasta=Estado.PAGADO, usuario=usuario,
                                   fecha=fecha, actuacion=actuacion,
                                   motivo=f"Pago total de la obligación (comprobante {recibo}).")
+        else:
+            plazo_recalcular(expediente)  # a plan's instalment may now be covered
         llamador.estado = expediente.estado
         return pago
 
@@ -225,6 +229,8 @@ def convenio_revisar(*, convenio: ConvenioPago, fecha: date, usuario=None) -> st
                     motivo=(f"Convenio cumplido; queda un saldo de {usd(restante)} por los intereses "
                             "generados durante el convenio."),
                 )
+        if convenio.estado != EstadoConvenio.VIGENTE:
+            plazo_recalcular(expediente)  # the plan no longer waits on an instalment
         convenio.expediente.estado = expediente.estado
         return convenio.estado
 

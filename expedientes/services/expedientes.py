@@ -21,6 +21,7 @@ from .adjuntos import adjunto_registrar
 from .arbol import pagina_publicar_nueva
 from .coactivados import coactivado_contacto_registrar, coactivado_nombre_advertencia, coactivado_registrar
 from .cuenta import titulo_registrar
+from .plazos import plazo_recalcular
 
 PATRON_NUMERO = re.compile(r"^(?P<prefijo>[A-Z0-9-]+)-(?P<anio>\d{4})-(?P<secuencial>\d{4,6})$")
 
@@ -170,5 +171,6 @@ def _abrir(juzgado, *, coactivado, identificacion, nombre, provincia, fecha_rece
             if escaneo is not None:
                 adjunto_registrar(actuacion=actuacion, titulo="Orden de cobro (escaneo)", custodiado=escaneo,
                                   usuario=usuario)
+        plazo_recalcular(expediente)  # the citation's service level starts at the reception
     expediente.advertencias = advertencias
     return expediente

@@ -17,6 +17,7 @@ from .cuenta import costa_registrar
 from .documentos import documento_generar
 from .fechas import fecha_acto_validar
 from .precondiciones import busquedas_agotadas
+from .plazos import plazo_recalcular
 from .proceso import expediente_bloquear, expediente_transicion
 
 
@@ -65,6 +66,7 @@ def publicacion_registrar(*, expediente, periodico: str, fecha: date, costo: Dec
             expediente=actual, fecha=fecha, monto=costo, usuario=usuario,
             concepto=f"Publicación por la prensa en {periodico}, {fecha_formatear(fecha)}")
         publicacion.save()
+        plazo_recalcular(actual)  # the last publication starts the term of the citation by press
         return publicacion
 
 

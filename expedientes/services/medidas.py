@@ -15,6 +15,7 @@ from expedientes.models import ABIERTAS, ClaveDocumento, Entidad, EstadoMedida, 
 
 from .documentos import documento_generar
 from .fechas import fecha_acto_validar, fecha_no_futura
+from .plazos import plazo_recalcular
 from .proceso import expediente_bloquear, expediente_transicion
 
 # Enforcement may still order measures in these states.
@@ -77,6 +78,7 @@ def medida_ordenar(*, expediente: ExpedientePage, entidad: str, usuario, fecha: 
         _pasar_si_corresponde(e, Estado.MEDIDAS_CAUTELARES, usuario=usuario, fecha=fecha,
                               actuacion=medida.actuacion,
                               motivo=f"Retención de fondos: oficio {medida.oficio_numero} a {medida.entidad_nombre}.")
+        plazo_recalcular(e)  # the entity's answer is now awaited
         resultado.append(medida)
 
     resultado = []
@@ -99,11 +101,12 @@ def _copiar(origen: MedidaCautelar, destino: MedidaCautelar) -> MedidaCautelar:
 
 def _medida_marcar(medida: MedidaCautelar, estado: str, **fechas) -> MedidaCautelar:
     """The measure's new state and its date, on the locked row; the caller's copy follows."""
-    _expediente, actual = _medida_bloquear(medida)
+    expediente, actual = _medida_bloquear(medida)
     actual.estado = estado
     for campo, valor in fechas.items():
         setattr(actual, campo, valor)
     actual.save(update_fields=["estado", *fechas])
+    plazo_recalcular(expediente)
     _copiar(actual, medida)
     return actual
 
@@ -120,7 +123,7 @@ def medida_respuesta_registrar(*, medida: MedidaCautelar, fecha: date, monto_ret
                                observaciones: str = "") -> MedidaCautelar:
     fecha_no_futura(fecha, "de la respuesta", campo="fecha_respuesta")
     with transaction.atomic():
-        _expediente, actual = _medida_bloquear(medida)
+        expediente, actual = _medida_bloquear(medida)
         if actual.estado != EstadoMedida.ENVIADA:
             raise ValidationError(
                 f"El oficio {actual.oficio_numero} ya no espera respuesta ({actual.get_estado_display()}).")
@@ -130,6 +133,7 @@ def medida_respuesta_registrar(*, medida: MedidaCautelar, fecha: date, monto_ret
         actual.estado = EstadoMedida.RESPONDIDA
         actual.full_clean()
         actual.save()
+        plazo_recalcular(expediente)  # the letter no longer waits on an answer
         return _copiar(actual, medida)
 
 

@@ -12,6 +12,7 @@ from expedientes.models import ExpedientePage, Transicion
 from permisos.custodia import Accion, registro_anotar
 
 from .fechas import fecha_acto_validar
+from .plazos import plazo_recalcular
 from .precondiciones import precondiciones_verificar
 
 
@@ -48,6 +49,7 @@ def expediente_transicion(*, expediente: ExpedientePage, hasta: str, usuario, mo
         transicion.save()
         ExpedientePage.objects.filter(pk=actual.pk).update(estado=hasta)
         expediente.estado = hasta
+        plazo_recalcular(expediente)  # the citation, a plan, the press... start or end deadlines
         # last: the custody log's append lock lasts until the (caller's) transaction ends
         registro_anotar(
             accion=Accion.CAMBIO_ESTADO, usuario=usuario, expediente=actual,

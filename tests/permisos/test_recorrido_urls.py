@@ -8,6 +8,7 @@ same with or without more expedientes the role may not see (no count leaks). A n
 pattern is walked without anyone listing it here; one whose ids nobody classified
 (permisos/guardas.py) makes the walk fail."""
 
+import io
 import re
 
 import pytest
@@ -152,10 +153,22 @@ def test_cada_parametro_de_cada_url_esta_clasificado():
 ROLES_SIN_ACCESO = ["abogado", "archivista", "asesoria", "administrador", "sin_rol"]
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 def _cuerpo(respuesta) -> str:
     if getattr(respuesta, "streaming", False):
-        return b"".join(respuesta.streaming_content).decode(errors="replace")
-    return respuesta.content.decode(errors="replace")
+        datos = b"".join(respuesta.streaming_content)
+    else:
+        datos = respuesta.content
+    if respuesta.get("Content-Type", "").startswith(XLSX):
+        # an export: its cells, not the zipped bytes (which also carry the time it was written)
+        from openpyxl import load_workbook
+
+        libro = load_workbook(io.BytesIO(datos), read_only=True)
+        return "\n".join("\t".join(str(v) for v in fila) for hoja in libro.worksheets
+                         for fila in hoja.iter_rows(values_only=True))
+    return datos.decode(errors="replace")
 
 
 @pytest.mark.parametrize("quien", ROLES_SIN_ACCESO)

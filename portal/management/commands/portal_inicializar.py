@@ -11,7 +11,7 @@ class Command(BaseCommand):
         parser.add_argument("--sin-bucket", action="store_true", help="No tocar el almacén S3.")
 
     def handle(self, *args, sin_bucket=False, **options):
-        juzgado = portal_inicializar(preparar_bucket=not sin_bucket)
+        juzgado = portal_inicializar(preparar_bucket=not sin_bucket, salida=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Portal listo: «{juzgado.title}» (página {juzgado.pk})."))
         if not sin_bucket:
             self.stdout.write(f"Bucket de custodia «{almacen.bucket()}»: versionado {almacen.bucket_estado()}.")
