@@ -6,9 +6,9 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
-from wagtail.snippets.views.snippets import CreateView, IndexView, SnippetViewSet
+from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, SnippetViewSet
 
-from expedientes.calendario import DIAS_SEMANA
+from expedientes.calendario import DIAS_SEMANA, fecha_formatear
 from expedientes.models import DiaEspecial
 from expedientes.models.calendario import TipoDiaEspecial
 
@@ -35,11 +35,31 @@ class DiaEspecialIndexView(IndexView):
     default_ordering = "-fecha"
 
 
-class DiaEspecialCreateView(CreateView):
+class _MostrarElDia:
+    """After saving, the listing opens on the day's year (where the user will look for it),
+    and the message names the day dd/mm/aaaa."""
+
+    def get_success_url(self):
+        return f"{super().get_success_url()}?anio={self.object.fecha.year}"
+
+    def get_success_message(self, instance=None):
+        dia = instance or self.object
+        return (f"{self.mensaje_exito} el {fecha_formatear(dia.fecha)} ({DIAS_SEMANA[dia.fecha.weekday()]}), "
+                f"«{dia.nombre}», como {'día hábil' if dia.laborable else 'día de descanso'}. "
+                f"Se muestra el calendario de {dia.fecha.year}.")
+
+
+class DiaEspecialCreateView(_MostrarElDia, CreateView):
+    mensaje_exito = "Se agregó al calendario"
+
     def save_instance(self):
-        # who added a day is recorded, never typed
+        # who added a day is recorded from the session, never typed (the form has no such field)
         self.form.instance.creado_por = self.request.user
         return super().save_instance()
+
+
+class DiaEspecialEditView(_MostrarElDia, EditView):
+    mensaje_exito = "Se actualizó en el calendario"
 
 
 class DiaEspecialViewSet(SnippetViewSet):
@@ -50,6 +70,7 @@ class DiaEspecialViewSet(SnippetViewSet):
     add_to_admin_menu = True
     index_view_class = DiaEspecialIndexView
     add_view_class = DiaEspecialCreateView
+    edit_view_class = DiaEspecialEditView
     form_fields = ["fecha", "laborable", "tipo", "nombre", "fuente"]
     list_display = [
         "fecha",

@@ -4,7 +4,7 @@ from .arbol import AnioPage, JuzgadoIndexPage
 from .calendario import DiaEspecial
 from .coactivado import Coactivado, Domicilio
 from .dossier import ActualizacionJuicio, DossierActuacion, DossierInsolvencia, EstadoDossier, EstadoJuicio
-from .cuenta import Costa, ConvenioPago, Cuota, EstadoConvenio, OrigenPago, Pago, TasaInteres, TituloCredito
+from .cuenta import Costa, ConvenioPago, Cuota, EstadoConvenio, OrigenPago, Pago, TasaInteres, TasaInteresCambio, TituloCredito
 from .expediente import ExpedientePage, Provincia
 from .medidas import (
     ABIERTAS, Busqueda, Entidad, EstadoMedida, MedidaCautelar, ObjetoBusqueda, PublicacionPrensa,
@@ -49,6 +49,7 @@ __all__ = [
     "PlantillaDocumento",
     "Provincia",
     "TasaInteres",
+    "TasaInteresCambio",
     "TipoActuacion",
     "TituloCredito",
     "Transicion",
