@@ -232,7 +232,7 @@ class TasaInteresForm(WagtailAdminModelForm):
             return datos
         self.efecto = tasas.tasa_efecto(tasa=self.instance if self.instance.pk else None,
                                         vigente_desde=datos["vigente_desde"], tasa_anual=datos["tasa_anual"])
-        if self.efecto.aplica_al_pasado and not datos.get("confirmar"):
+        if self.efecto.requiere_confirmacion and not datos.get("confirmar"):
             self.add_error("confirmar", tasas.efecto_describir(self.efecto)
                            + " Si es correcto, marque esta casilla y guarde de nuevo.")
         return datos

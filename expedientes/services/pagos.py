@@ -122,7 +122,7 @@ def comprobante_emitir(*, pago: Pago, usuario) -> AdjuntoVersion:
 
         def registrar(custodiado):
             bloqueado = expediente_bloquear(pago.expediente)
-            fresco = Pago.objects.select_for_update().select_related("registrado_por").get(pk=pago.pk)
+            fresco = Pago.objects.select_for_update(of=("self",)).select_related("registrado_por").get(pk=pago.pk)
             if fresco.comprobante_id:
                 raise _YaEmitido(fresco.comprobante)
             if fresco.anulado:
@@ -187,7 +187,7 @@ def pago_anular(*, pago: Pago, usuario, motivo: str) -> Pago:
                               "pídalo a una de ellas indicando el motivo.")
     with transaction.atomic():
         expediente = expediente_bloquear(pago.expediente)
-        fresco = Pago.objects.select_for_update().select_related("anulado_por").get(pk=pago.pk, expediente=expediente)
+        fresco = Pago.objects.select_for_update(of=("self",)).select_related("anulado_por").get(pk=pago.pk, expediente=expediente)
         if fresco.anulado:
             quien = fresco.anulado_por.get_full_name() or fresco.anulado_por.username if fresco.anulado_por else ""
             raise ValidationError(

@@ -27,10 +27,17 @@ class EfectoTasa:
     desde: date | None = None  # the first day whose interest may change
     afectados: list[str] = field(default_factory=list)  # numbers of the expedientes whose balance changes
     sin_liquidar: list[str] = field(default_factory=list)  # those the new table cannot liquidate
+    edicion: bool = False  # an existing rate is changed (not a new one added)
 
     @property
     def cantidad(self) -> int:
         return len(self.afectados)
+
+    @property
+    def requiere_confirmacion(self) -> bool:
+        """Editing a rate that governed past days always asks; adding one dated in the past
+        asks when it moves some balance (a first table typed in an empty system does not)."""
+        return self.aplica_al_pasado and (self.edicion or self.cantidad > 0)
 
 
 def _tabla(excluida: int | None, nueva: tuple[date, Decimal] | None) -> list[Tasa]:
@@ -67,7 +74,8 @@ def tasa_efecto(*, tasa: TasaInteres | None, vigente_desde: date, tasa_anual: De
             continue
         if nuevo != anterior:
             afectados.append(expediente.numero)
-    return EfectoTasa(aplica_al_pasado=True, desde=desde, afectados=afectados, sin_liquidar=sin_liquidar)
+    return EfectoTasa(aplica_al_pasado=True, desde=desde, afectados=afectados, sin_liquidar=sin_liquidar,
+                      edicion=tasa is not None)
 
 
 def efecto_describir(efecto: EfectoTasa) -> str:
@@ -97,7 +105,7 @@ def tasa_guardar(*, tasa: TasaInteres | None, vigente_desde: date, tasa_anual: D
         if tasa is not None:
             tasa = TasaInteres.objects.select_for_update().get(pk=tasa.pk)
         efecto = tasa_efecto(tasa=tasa, vigente_desde=vigente_desde, tasa_anual=tasa_anual)
-        if efecto.aplica_al_pasado and not confirmado:
+        if efecto.requiere_confirmacion and not confirmado:
             raise ValidationError(efecto_describir(efecto) + " Confírmelo para guardarlo.")
         anterior = (tasa.vigente_desde, tasa.tasa_anual, tasa.fuente) if tasa else (None, None, "")
         if tasa is None:
