@@ -5,6 +5,7 @@ delete/view_diaespecial, granted per role in permisos/roles.py)."""
 import django_filters
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, SnippetViewSet
 
@@ -71,7 +72,10 @@ class DiaEspecialViewSet(SnippetViewSet):
     index_view_class = DiaEspecialIndexView
     add_view_class = DiaEspecialCreateView
     edit_view_class = DiaEspecialEditView
-    form_fields = ["fecha", "laborable", "tipo", "nombre", "fuente"]
+    # The form's fields, explicitly: without panels Wagtail's snippet form offers every
+    # editable field, «registrado por» included; who registered a day comes from the session.
+    panels = [FieldRowPanel([FieldPanel("fecha"), FieldPanel("tipo")]), FieldPanel("nombre"),
+              FieldPanel("laborable"), FieldPanel("fuente")]
     list_display = [
         "fecha",
         Column("dia", label=_("Día"), accessor=lambda dia: DIAS_SEMANA[dia.fecha.weekday()]),
