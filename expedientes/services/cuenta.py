@@ -47,12 +47,12 @@ def cuenta_liquidar(expediente: ExpedientePage, hasta: date | None = None, *, pa
     )
 
 
-def cuenta_liquidar_o_rechazar(expediente: ExpedientePage, hasta: date, *, para: str) -> EstadoCuenta:
+def cuenta_liquidar_o_rechazar(expediente: ExpedientePage, hasta: date, *, para: str, pagos=None) -> EstadoCuenta:
     """The account at `hasta`; one that cannot be liquidated (a payment above the balance once
     the rates were edited, a misconfigured imputation order) becomes a refusal with its reason.
     `para` opens the message: «No se puede generar el documento»."""
     try:
-        return cuenta_liquidar(expediente, hasta)
+        return cuenta_liquidar(expediente, hasta, pagos=pagos)
     except LiquidacionError as error:
         raise ValidationError(
             f"{para}: la cuenta del expediente {expediente.numero} no se puede liquidar al "

@@ -27,7 +27,7 @@ from expedientes.custodia import custodiar
 from expedientes.documentos import pdf_renderizar
 from expedientes.documentos.contexto import contexto_documento
 from expedientes.estados import FINALES, Estado
-from expedientes.liquidacion import EstadoCuenta, Imputacion, LiquidacionError
+from expedientes.liquidacion import EstadoCuenta, Imputacion
 from expedientes.models import AdjuntoVersion, ExpedientePage, Pago, TipoActuacion
 from expedientes.templatetags.coactivas import usd
 from permisos import policies
@@ -35,7 +35,7 @@ from permisos.custodia import Accion, registro_anotar
 
 from .actuaciones import actuacion_registrar
 from .adjuntos import adjunto_registrar
-from .cuenta import cuenta_liquidar, pagos_vigentes
+from .cuenta import cuenta_liquidar_o_rechazar, pagos_vigentes
 from .proceso import expediente_bloquear
 
 ACCION_ANULACION = "coactivas.pago.anulado"  # the expediente's page history
@@ -46,16 +46,6 @@ INTENTOS = 3
 def _con_cuenta(expediente_id: int) -> ExpedientePage:
     return (ExpedientePage.objects.select_related("coactivado", "abogado")
             .prefetch_related("titulos", "costas", "pagos").get(pk=expediente_id))
-
-
-def _liquidar(expediente, fecha: date, *, para: str, pagos=None) -> EstadoCuenta:
-    try:
-        return cuenta_liquidar(expediente, fecha, pagos=pagos)
-    except LiquidacionError as error:
-        raise ValidationError(
-            f"{para}: la cuenta del expediente {expediente.numero} no se puede liquidar al "
-            f"{fecha_formatear(fecha)}. {error} Revise la tabla de tasas y los pagos registrados."
-        ) from None
 
 
 @dataclass(frozen=True)
@@ -71,7 +61,8 @@ def pago_aplicacion(pago: Pago, expediente: ExpedientePage | None = None) -> Apl
     payments in force up to it (same-day payments in the order they were recorded)."""
     expediente = expediente or _con_cuenta(pago.expediente_id)
     hasta_este = [p for p in pagos_vigentes(expediente.pagos.all()) if (p.fecha, p.pk) <= (pago.fecha, pago.pk)]
-    cuenta = _liquidar(expediente, pago.fecha, pagos=hasta_este, para="No se puede emitir el comprobante")
+    cuenta = cuenta_liquidar_o_rechazar(expediente, pago.fecha, pagos=hasta_este,
+                                        para="No se puede emitir el comprobante")
     imputacion = cuenta.imputaciones[-1]
     assert imputacion.abono.referencia == pago.recibo
     return Aplicacion(imputacion=imputacion, cuenta=cuenta)
@@ -153,7 +144,7 @@ def estado_cuenta_pdf(*, expediente: ExpedientePage, fecha: date, usuario) -> by
     """The statement of account at `fecha`: títulos, costas, each payment in force with how
     it was imputed, the annulled ones (named, not imputed) and the pending balance."""
     expediente = _con_cuenta(expediente.pk)
-    cuenta = _liquidar(expediente, fecha, para="No se puede generar el estado de cuenta")
+    cuenta = cuenta_liquidar_o_rechazar(expediente, fecha, para="No se puede generar el estado de cuenta")
     pagos = {p.recibo: p for p in pagos_vigentes(expediente.pagos.all())}
     contexto = contexto_documento(expediente=expediente, fecha=fecha, firmante=usuario, extra={
         "estado": cuenta,
@@ -201,7 +192,7 @@ def pago_anular(*, pago: Pago, usuario, motivo: str) -> Pago:
         fresco.anulado_en, fresco.anulado_por, fresco.anulacion_motivo = timezone.now(), usuario, motivo
         fresco.full_clean()
         fresco.save(update_fields=["anulado_en", "anulado_por", "anulacion_motivo"])
-        saldo = _liquidar(_con_cuenta(expediente.pk), max(fresco.fecha, timezone.localdate()),
+        saldo = cuenta_liquidar_o_rechazar(_con_cuenta(expediente.pk), max(fresco.fecha, timezone.localdate()),
                           para="No se puede anular el pago").saldo
         datos = {"pago": fresco.pk, "recibo": fresco.recibo, "fecha": fresco.fecha, "monto": fresco.monto,
                  "motivo": motivo, "saldo": saldo}
