@@ -5,10 +5,11 @@ delete/view_diaespecial, granted per role in permisos/roles.py)."""
 import django_filters
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.admin.ui.tables import Column
-from wagtail.snippets.views.snippets import CreateView, IndexView, SnippetViewSet
+from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, SnippetViewSet
 
-from expedientes.calendario import DIAS_SEMANA
+from expedientes.calendario import DIAS_SEMANA, fecha_formatear
 from expedientes.models import DiaEspecial
 from expedientes.models.calendario import TipoDiaEspecial
 
@@ -35,11 +36,31 @@ class DiaEspecialIndexView(IndexView):
     default_ordering = "-fecha"
 
 
-class DiaEspecialCreateView(CreateView):
+class _MostrarElDia:
+    """After saving, the listing opens on the day's year (where the user will look for it),
+    and the message names the day dd/mm/aaaa."""
+
+    def get_success_url(self):
+        return f"{super().get_success_url()}?anio={self.object.fecha.year}"
+
+    def get_success_message(self, instance=None):
+        dia = instance or self.object
+        return (f"{self.mensaje_exito} el {fecha_formatear(dia.fecha)} ({DIAS_SEMANA[dia.fecha.weekday()]}), "
+                f"«{dia.nombre}», como {'día hábil' if dia.laborable else 'día de descanso'}. "
+                f"Se muestra el calendario de {dia.fecha.year}.")
+
+
+class DiaEspecialCreateView(_MostrarElDia, CreateView):
+    mensaje_exito = "Se agregó al calendario"
+
     def save_instance(self):
-        # who added a day is recorded, never typed
+        # who added a day is recorded from the session, never typed (the form has no such field)
         self.form.instance.creado_por = self.request.user
         return super().save_instance()
+
+
+class DiaEspecialEditView(_MostrarElDia, EditView):
+    mensaje_exito = "Se actualizó en el calendario"
 
 
 class DiaEspecialViewSet(SnippetViewSet):
@@ -50,7 +71,11 @@ class DiaEspecialViewSet(SnippetViewSet):
     add_to_admin_menu = True
     index_view_class = DiaEspecialIndexView
     add_view_class = DiaEspecialCreateView
-    form_fields = ["fecha", "laborable", "tipo", "nombre", "fuente"]
+    edit_view_class = DiaEspecialEditView
+    # The form's fields, explicitly: without panels Wagtail's snippet form offers every
+    # editable field, «registrado por» included; who registered a day comes from the session.
+    panels = [FieldRowPanel([FieldPanel("fecha"), FieldPanel("tipo")]), FieldPanel("nombre"),
+              FieldPanel("laborable"), FieldPanel("fuente")]
     list_display = [
         "fecha",
         Column("dia", label=_("Día"), accessor=lambda dia: DIAS_SEMANA[dia.fecha.weekday()]),

@@ -4,7 +4,8 @@ Model permissions decide who keeps or consults each (permisos/roles.py); the vie
 record who did it and keep the template set fixed."""
 
 import django_filters
-from django.core.exceptions import PermissionDenied
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +30,7 @@ from expedientes.identificacion import TipoIdentificacion
 from expedientes.models import Coactivado, Domicilio, PlantillaDocumento, TasaInteres
 from expedientes.paneles import DatoPanel
 from expedientes.selectors import expedientes_visibles
+from expedientes.services import tasas
 from expedientes.services.documentos import plantilla_validar
 from expedientes.templatetags.coactivas import register as filtros_de_plantilla
 from permisos import policies
@@ -206,14 +208,80 @@ class CoactivadoViewSet(SnippetViewSet):
 # --- Tasas de interés -------------------------------------------------------------------
 
 class TasaInteresForm(WagtailAdminModelForm):
+    """A rate that governs days already past changes balances already computed: the form says
+    how many expedientes' balances move and asks for confirmation (services/tasas.py)."""
+
     # 9.5000 shows as «9,50», 8.8575 as «8,8575»; reads "8,75" or "8,75 %" (formato.py)
     tasa_anual = PorcentajeField(label=_("Tasa anual (%)"), max_digits=7, decimal_places=4)
+    confirmar = forms.BooleanField(
+        label=_("Confirmo el cambio aunque modifique saldos ya calculados"), required=False,
+        help_text=_("Se pide cuando la tasa rige desde una fecha pasada: el aviso dice cuántos expedientes cambian."),
+    )
+
+    def clean(self):
+        datos = super().clean()
+        if self.errors or not datos.get("vigente_desde") or datos.get("tasa_anual") is None:
+            return datos
+        self.efecto = tasas.tasa_efecto(tasa=self.instance if self.instance.pk else None,
+                                        vigente_desde=datos["vigente_desde"], tasa_anual=datos["tasa_anual"])
+        if self.efecto.requiere_confirmacion and not datos.get("confirmar"):
+            self.add_error("confirmar", tasas.efecto_describir(self.efecto)
+                           + " Si es correcto, marque esta casilla y guarde de nuevo.")
+        return datos
 
 
-class TasaInteresCreateView(CreateView):
+class _TasaGuardar:
+    """Create and edit save through the service (row lock, history, custody log)."""
+
     def save_instance(self):
-        self.form.instance.registrada_por = self.request.user
-        return super().save_instance()
+        datos = self.form.cleaned_data
+        anterior = self.object if getattr(self, "object", None) is not None and self.object.pk else None
+        return tasas.tasa_guardar(tasa=anterior, vigente_desde=datos["vigente_desde"],
+                                  tasa_anual=datos["tasa_anual"], fuente=datos["fuente"],
+                                  usuario=self.request.user, confirmado=datos.get("confirmar", False))
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as error:  # the balances moved since the warning: warn again
+            form.add_error("confirmar", error)
+            return self.form_invalid(form)
+
+
+class TasaInteresCreateView(_TasaGuardar, CreateView):
+    pass
+
+
+class TasaInteresEditView(_TasaGuardar, EditView):
+    pass
+
+
+class TasaHistorialPanel(HelpPanel):
+    """The rate's history (every value it had, who changed it, when, how many balances moved)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("template", "expedientes/panels/tasa_historial.html")
+        super().__init__(**kwargs)
+
+    class BoundPanel(HelpPanel.BoundPanel):
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            tasa = self.instance
+            cambios = tasa.cambios.select_related("usuario") if tasa is not None and tasa.pk else []
+            context["cambios"] = [
+                (c, formato.porcentaje(c.tasa_anual_anterior) if c.tasa_anual_anterior is not None else "",
+                 formato.porcentaje(c.tasa_anual)) for c in cambios]
+            return context
+
+        def is_shown(self):
+            return self.instance is not None and self.instance.pk is not None
+
+
+def _ultimo_cambio(tasa) -> str:
+    cambio = tasa.cambios.select_related("usuario").first()
+    if cambio is None:
+        return ""
+    return f"{_nombre_de(cambio.usuario) or 'sistema'}, {cambio.registrado_en:%d/%m/%Y %H:%M}"
 
 
 class TasaInteresViewSet(SnippetViewSet):
@@ -221,6 +289,7 @@ class TasaInteresViewSet(SnippetViewSet):
     icon = "decimal"
     menu_label = _("Tasas de interés")
     add_view_class = TasaInteresCreateView
+    edit_view_class = TasaInteresEditView
     list_display = [
         "vigente_desde",
         Column("tasa_anual", label=_("Tasa anual (%)"), sort_key="tasa_anual",
@@ -228,12 +297,14 @@ class TasaInteresViewSet(SnippetViewSet):
         "fuente",
         Column("registrada_por", label=_("Registrada por"),
                accessor=lambda tasa: _nombre_de(tasa.registrada_por)),
+        Column("ultimo_cambio", label=_("Último cambio"), accessor=_ultimo_cambio),
     ]
     search_fields = ["fuente"]
     copy_view_enabled = False
     edit_handler = ObjectList(
         [FieldRowPanel([FieldPanel("vigente_desde"), FieldPanel("tasa_anual")]),
-         FieldPanel("fuente")],
+         FieldPanel("fuente"), FieldPanel("confirmar"),
+         TasaHistorialPanel(heading=_("Historial de cambios de esta tasa"))],
         base_form_class=TasaInteresForm,
     )
 

@@ -96,9 +96,10 @@ def _acotar(valor: Decimal, monto: Decimal) -> Decimal:
 
 def convenio_situacion(*, convenio, cuotas, pagos, fecha: date) -> SituacionConvenio:
     """Where the plan and each instalment stand at `fecha`, from the payments counted toward it
-    (payments dated after `fecha` are not counted yet)."""
+    (payments dated after `fecha` are not counted yet; annulled ones never)."""
     contados = [(p.fecha, p.monto) for p in pagos
-                if p.fecha <= fecha and pago_cuenta_para_convenio(pago=p, convenio=convenio)]
+                if p.fecha <= fecha and getattr(p, "anulado_en", None) is None
+                and pago_cuenta_para_convenio(pago=p, convenio=convenio)]
 
     def pagado_al(dia: date) -> Decimal:
         return sum((monto for f, monto in contados if f <= dia), CERO)

@@ -39,6 +39,11 @@ class PagoForm(AccionForm):
     recibo = forms.CharField(label="Número de comprobante", max_length=60)
 
 
+class AnulacionForm(AccionForm):
+    motivo = forms.CharField(label="Motivo de la anulación", widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": "Escriba el motivo de la anulación."})
+
+
 class CostaForm(AccionForm):
     fecha = _fecha()
     concepto = forms.CharField(label="Concepto", max_length=200)

@@ -125,13 +125,13 @@ def _adeudado():
 
     from expedientes.models import Costa, Pago
 
-    def suma(modelo):
+    def suma(modelo, **vigentes):
         return Coalesce(Subquery(
-            modelo.objects.filter(expediente=OuterRef("pk")).order_by().values("expediente")
+            modelo.objects.filter(expediente=OuterRef("pk"), **vigentes).order_by().values("expediente")
             .annotate(t=Sum("monto")).values("t")[:1]), Value(Decimal("0")),
             output_field=DecimalField(max_digits=14, decimal_places=2))
 
-    return F("monto_titulo") + suma(Costa) - suma(Pago)
+    return F("monto_titulo") + suma(Costa) - suma(Pago, anulado_en__isnull=True)
 
 
 def plazos_ordenar(expedientes, orden: str):

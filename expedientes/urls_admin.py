@@ -4,6 +4,7 @@ from .views.abrir import ExpedienteAbrirView
 from .views.adjuntos import AdjuntosView, AdjuntoVersionView
 from .views.dossier import DossierAccionView, DossierArmarView, DossierListadoView, DossierView
 from .views.listado import ListadoView, listado_exportar
+from .views.pagos import estado_cuenta
 from .views.proceso import ProcesoView
 
 urlpatterns = [
@@ -11,6 +12,7 @@ urlpatterns = [
     path("expedientes/", ListadoView.as_view(), name="expedientes_listado"),
     path("expedientes/exportar/", listado_exportar, name="expedientes_listado_exportar"),
     path("expedientes/<int:pk>/", ProcesoView.as_view(), name="expedientes_proceso"),
+    path("expedientes/<int:pk>/estado-de-cuenta/", estado_cuenta, name="expedientes_estado_cuenta"),
     path("expedientes/<int:pk>/<str:accion>/", ProcesoView.as_view(http_method_names=["post"]),
          name="expedientes_proceso_accion"),
     path("actuaciones/<int:actuacion_id>/adjuntos/", AdjuntosView.as_view(), name="expedientes_adjuntos"),

@@ -183,6 +183,21 @@ def registrar_correcciones(actions):
     actions.register_action(ACCION_CORRECCION)(_CorreccionFormatter)
 
 
+class _AnulacionFormatter(LogFormatter):
+    label = "Anulación de pago"
+
+    def format_message(self, log_entry):
+        d = log_entry.data or {}
+        return f"Pago {d.get('recibo', '')} anulado: {d.get('motivo', '')}"
+
+
+@hooks.register("register_log_actions")
+def registrar_anulaciones(actions):
+    from expedientes.services.pagos import ACCION_ANULACION
+
+    actions.register_action(ACCION_ANULACION)(_AnulacionFormatter)
+
+
 # --- the legal calendar moves the stored deadlines --------------------------------------------
 
 def _dias_recalcular(fechas) -> None:

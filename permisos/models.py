@@ -61,6 +61,8 @@ class RegistroCustodia(models.Model):
         ACCESO_DENEGADO = "acceso_denegado", _("Acceso denegado")
         DOSSIER_ARMADO = "dossier_armado", _("Armado de dossier de insolvencia")
         JUICIO = "juicio", _("Registro del juicio de insolvencia")
+        ANULACION_PAGO = "anulacion_pago", _("Anulación de pago")
+        CAMBIO_TASA = "cambio_tasa", _("Cambio de tasa de interés")
 
     # Gap-free, assigned under a lock by registro_anotar: a missing number is a removed entry.
     secuencia = models.BigIntegerField(_("secuencia"), primary_key=True, editable=False)

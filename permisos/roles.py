@@ -45,7 +45,9 @@ ROLES = (
     Rol(ROL_SECRETARIA, "Abre expedientes, registra actuaciones y adjunta documentos.",
         ("add_page", "change_page", "publish_page"),
         _REGISTRO_COACTIVADOS + ("expedientes.view_diaespecial", "expedientes.view_tasainteres",
-                                 "expedientes.view_plantilladocumento")),
+                                 "expedientes.view_plantilladocumento",
+                                 # annuls a payment recorded by mistake (services/pagos.py)
+                                 "expedientes.anular_pago")),
     # no page permission on the Juzgado: an abogado works on what is assigned to them
     Rol(ROL_ABOGADO, "Impulsa los procesos asignados: actuaciones, providencias y adjuntos.",
         (),
@@ -66,6 +68,7 @@ ROLES = (
                                  "expedientes.baja_expediente",
                                  "expedientes.corregir_expediente",
                                  "expedientes.asignar_expediente",
+                                 "expedientes.anular_pago",
                                  # reads and exports the custody log
                                  "permisos.ver_registro_custodia",
                                  # assembles insolvency dossiers, sees them all, shares

@@ -4,6 +4,7 @@ from . import verificacion, views
 
 urlpatterns = [
     path("adjuntos/<uuid:uuid>/descargar/", views.adjunto_descargar, name="adjunto_descargar"),
+    path("pagos/<int:pago_id>/comprobante/", views.comprobante_descargar, name="pago_comprobante"),
     path("dossiers/<uuid:uuid>/descargar/", views.dossier_descargar, name="dossier_descargar"),
     # the second step of sign-in (permisos/acceso.py)
     path("acceso/verificar/", verificacion.verificar, name="acceso_verificar"),

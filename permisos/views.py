@@ -8,7 +8,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from expedientes.custodia import almacen
-from expedientes.models import AdjuntoVersion, DossierInsolvencia
+from expedientes.models import AdjuntoVersion, DossierInsolvencia, Pago
 
 from . import auditoria, policies
 
@@ -62,6 +62,20 @@ def adjunto_descargar(request, uuid):
     if not policies.adjunto_version_puede_descargar(request.user, version):
         _denegar(request, version)
     return version_servir(request, version)
+
+
+@require_GET
+def comprobante_descargar(request, pago_id):
+    """A payment's receipt as it was issued (services/pagos.py), for whoever may see the
+    expediente; a payment without one, or one the user may not see, is a 404."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    pago = Pago.objects.select_related("comprobante__adjunto__actuacion").filter(pk=pago_id).first()
+    if pago is None or pago.comprobante is None:
+        raise Http404
+    if not policies.adjunto_version_puede_descargar(request.user, pago.comprobante):
+        _denegar(request, pago.comprobante)
+    return version_servir(request, pago.comprobante)
 
 
 @require_GET

@@ -921,7 +921,7 @@ class Resumen:
 def resumen_calcular(anio: int = 2025, corte: date = CIERRE_2025) -> Resumen:
     """The report's figures for the expedientes of `anio`, computed from what is recorded."""
     expedientes = ExpedientePage.objects.filter(anio=anio)
-    pagos = Pago.objects.filter(expediente__anio=anio, fecha__lte=corte)
+    pagos = Pago.objects.filter(expediente__anio=anio, fecha__lte=corte, anulado_en__isnull=True)
     saldos = [cuenta.cuenta_liquidar(e, corte).saldo
               for e in expedientes.prefetch_related("titulos", "costas", "pagos")]
     return Resumen(

@@ -63,6 +63,35 @@ class TasaInteres(models.Model):
         return f"{porcentaje(self.tasa_anual)} desde {fecha(self.vigente_desde)}"
 
 
+class TasaInteresCambio(models.Model):
+    """The history of the rate table: every rate added, changed (old and new values) with who,
+    when and how many expedientes' balances the change moved. Kept even if the rate goes."""
+
+    class Accion(models.TextChoices):
+        ALTA = "alta", _("Alta")
+        MODIFICACION = "modificacion", _("Modificación")
+
+    tasa = models.ForeignKey(TasaInteres, null=True, on_delete=models.SET_NULL, related_name="cambios")
+    accion = models.CharField(_("acción"), max_length=14, choices=Accion.choices)
+    vigente_desde_anterior = models.DateField(_("vigente desde (antes)"), null=True, blank=True)
+    tasa_anual_anterior = models.DecimalField(_("tasa anual (antes)"), max_digits=7, decimal_places=4,
+                                              null=True, blank=True)
+    fuente_anterior = models.CharField(_("fuente (antes)"), max_length=200, blank=True)
+    vigente_desde = models.DateField(_("vigente desde"))
+    tasa_anual = models.DecimalField(_("tasa anual (%)"), max_digits=7, decimal_places=4)
+    fuente = models.CharField(_("fuente"), max_length=200, blank=True)
+    expedientes_afectados = models.PositiveIntegerField(
+        _("expedientes cuyo saldo cambió"), default=0)
+    usuario = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
+                                related_name="+", verbose_name=_("usuario"))
+    registrado_en = models.DateTimeField(_("registrado el"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("cambio de tasa de interés")
+        verbose_name_plural = _("historial de tasas de interés")
+        ordering = ["-registrado_en", "-pk"]
+
+
 class Costa(models.Model):
     expediente = models.ForeignKey("expedientes.ExpedientePage", on_delete=models.PROTECT,
                                    related_name="costas", verbose_name=_("expediente"))
@@ -93,17 +122,42 @@ class Pago(models.Model):
     fecha = models.DateField(_("fecha"))
     monto = _monto(_("monto (USD)"))
     origen = models.CharField(_("origen"), max_length=20, choices=OrigenPago.choices)
-    recibo = models.CharField(_("número de comprobante"), max_length=60, unique=True)
+    # Unique among the payments in force: an annulled payment frees its number, so the same
+    # bank receipt can be recorded again with the right figures.
+    recibo = models.CharField(_("número de comprobante"), max_length=60)
     actuacion = models.ForeignKey("expedientes.ActuacionPage", null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")
     registrado_por = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
                                        related_name="+")
     registrado_en = models.DateTimeField(auto_now_add=True)
+    # The receipt (comprobante/liquidación) as issued: a PDF taken into custody once, never
+    # re-rendered (services/pagos.py comprobante_emitir).
+    comprobante = models.OneToOneField("expedientes.AdjuntoVersion", null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="pago_comprobado",
+                                       verbose_name=_("comprobante emitido"))
+    # A mistaken payment is annulled, never deleted: kept with who, when and why, and left
+    # out of the account (services/cuenta.py pagos_vigentes).
+    anulado_en = models.DateTimeField(_("anulado el"), null=True, blank=True)
+    anulado_por = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("anulado por"))
+    anulacion_motivo = models.TextField(_("motivo de la anulación"), blank=True)
 
     class Meta:
         verbose_name = _("pago")
         verbose_name_plural = _("pagos")
         ordering = ["fecha", "pk"]
+        permissions = [("anular_pago", "Puede anular pagos registrados por error")]
+        constraints = [
+            models.UniqueConstraint(fields=["recibo"], condition=models.Q(anulado_en__isnull=True),
+                                    name="pago_recibo_vigente_unico"),
+            models.CheckConstraint(
+                condition=models.Q(anulado_en__isnull=True) | ~models.Q(anulacion_motivo=""),
+                name="pago_anulado_con_motivo"),
+        ]
+
+    @property
+    def anulado(self) -> bool:
+        return self.anulado_en is not None
 
 
 class EstadoConvenio(models.TextChoices):

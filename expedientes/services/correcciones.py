@@ -99,7 +99,7 @@ def expediente_corregir(*, expediente: ExpedientePage, usuario, motivo: str,
             fecha_no_futura(fecha_recepcion, "de recepción", campo="fecha_recepcion")
             primera = min(filter(None, [
                 actual.transiciones.order_by("fecha").values_list("fecha", flat=True).first(),
-                actual.pagos.order_by("fecha").values_list("fecha", flat=True).first(),
+                actual.pagos.filter(anulado_en__isnull=True).order_by("fecha").values_list("fecha", flat=True).first(),
                 actual.costas.order_by("fecha").values_list("fecha", flat=True).first(),
                 actual.medidas.order_by("fecha_envio").values_list("fecha_envio", flat=True).first(),
             ]), default=None)

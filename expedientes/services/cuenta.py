@@ -27,25 +27,36 @@ from .plazos import plazo_recalcular
 from .proceso import expediente_bloquear, expediente_reanudar, expediente_transicion
 
 
-def cuenta_liquidar(expediente: ExpedientePage, hasta: date | None = None, *, pagos_extra=(), tasas=None):
-    """The account of the expediente at `hasta` (today by default). `tasas`: the rate table
-    already read (many accounts at once), else it is read here."""
+def pagos_vigentes(pagos) -> list[Pago]:
+    """The payments that count: an annulled one is kept (and shown struck through) but never
+    imputed. In Python, so a prefetched `expediente.pagos.all()` costs no query."""
+    return [p for p in pagos if p.anulado_en is None]
+
+
+def cuenta_liquidar(expediente: ExpedientePage, hasta: date | None = None, *, pagos_extra=(), pagos=None,
+                    tasas=None):
+    """The account of the expediente at `hasta` (today by default). `pagos`: the payments to
+    impute (by default all those in force); annulled ones are left out in any case. `tasas`:
+    the rate table, as TasaInteres rows already read (many accounts at once) or as
+    liquidacion.Tasa (another table, to see what a change would do); else it is read here."""
     hasta = hasta or timezone.localdate()
+    pagos = expediente.pagos.all() if pagos is None else pagos
     return liquidar(
         obligaciones=[Obligacion(t.exigible_desde, t.capital, t.numero) for t in expediente.titulos.all()],
         cargos=[Cargo(c.fecha, c.monto, c.concepto) for c in expediente.costas.all()],
-        abonos=[Abono(p.fecha, p.monto, p.recibo) for p in expediente.pagos.all()] + list(pagos_extra),
-        tasas=[Tasa(t.vigente_desde, t.tasa_anual) for t in (TasaInteres.objects.all() if tasas is None else tasas)],
+        abonos=[Abono(p.fecha, p.monto, p.recibo) for p in pagos_vigentes(pagos)] + list(pagos_extra),
+        tasas=[t if isinstance(t, Tasa) else Tasa(t.vigente_desde, t.tasa_anual)
+               for t in (TasaInteres.objects.all() if tasas is None else tasas)],
         hasta=hasta,
     )
 
 
-def cuenta_liquidar_o_rechazar(expediente: ExpedientePage, hasta: date, *, para: str) -> EstadoCuenta:
+def cuenta_liquidar_o_rechazar(expediente: ExpedientePage, hasta: date, *, para: str, pagos=None) -> EstadoCuenta:
     """The account at `hasta`; one that cannot be liquidated (a payment above the balance once
     the rates were edited, a misconfigured imputation order) becomes a refusal with its reason.
     `para` opens the message: «No se puede generar el documento»."""
     try:
-        return cuenta_liquidar(expediente, hasta)
+        return cuenta_liquidar(expediente, hasta, pagos=pagos)
     except LiquidacionError as error:
         raise ValidationError(
             f"{para}: la cuenta del expediente {expediente.numero} no se puede liquidar al "
@@ -88,16 +99,17 @@ def costa_registrar(*, expediente, fecha, concepto, monto, usuario, actuacion=No
 
 
 def tasa_registrar(*, vigente_desde, tasa_anual, fuente, usuario=None) -> TasaInteres:
-    tasa = TasaInteres(vigente_desde=vigente_desde, tasa_anual=tasa_anual, fuente=fuente,
-                       registrada_por=usuario)
-    tasa.full_clean()
-    tasa.save()
-    return tasa
+    """A new rate from code (seeds, demo, tests): recorded in the rates' history like one
+    added in the register, whose confirmation step is the caller's decision here."""
+    from .tasas import tasa_guardar  # tasas reads the account through this module
+
+    return tasa_guardar(tasa=None, vigente_desde=vigente_desde, tasa_anual=tasa_anual, fuente=fuente,
+                        usuario=usuario, confirmado=True)
 
 
 def _recibo_repetido(recibo) -> ValidationError | None:
-    """A receipt is recorded once, in whichever expediente."""
-    anterior = Pago.objects.select_related("expediente").filter(recibo=recibo).first()
+    """A receipt is recorded once, in whichever expediente (an annulled payment frees it)."""
+    anterior = Pago.objects.select_related("expediente").filter(recibo=recibo, anulado_en__isnull=True).first()
     if anterior is None:
         return None
     return ValidationError({"recibo": (

@@ -16,9 +16,9 @@ from expedientes import forms_proceso as f
 from expedientes import plazos
 from expedientes.custodia import ArchivoRechazado
 from expedientes.liquidacion import LiquidacionError
-from expedientes.models import ABIERTAS, EnvioFormulario, ExpedientePage, MedidaCautelar
+from expedientes.models import ABIERTAS, EnvioFormulario, ExpedientePage, MedidaCautelar, Pago
 from expedientes.selectors import actuaciones_con_archivos, dossiers_de, expedientes_visibles
-from expedientes.services import citaciones, correcciones, cuenta, ilocalizables, medidas
+from expedientes.services import citaciones, correcciones, cuenta, ilocalizables, medidas, pagos
 from expedientes.services.documentos import documento_diferencias, documento_generar, documento_vista_previa
 from expedientes.services.dossier import dossier_armable
 from expedientes.services.proceso import expediente_transicion
@@ -29,9 +29,17 @@ def _medida(expediente, datos):
     return get_object_or_404(MedidaCautelar, pk=datos.get("medida_id"), expediente=expediente)
 
 
+def _pago(expediente, datos):
+    return get_object_or_404(Pago, pk=datos.get("pago_id"), expediente=expediente)
+
+
 # accion → (form class, what it does, success message)
 ACCIONES = {
     "pago": (f.PagoForm, lambda e, d, u: cuenta.pago_registrar(expediente=e, usuario=u, **d), "Pago registrado."),
+    "anular": (f.AnulacionForm, lambda e, d, u: pagos.pago_anular(pago=_pago(e, d), usuario=u, motivo=d["motivo"]),
+               "Pago anulado; el saldo ya no lo cuenta. Queda en la lista, tachado, con el motivo."),
+    "comprobante": (f.AccionForm, lambda e, d, u: pagos.comprobante_emitir(pago=_pago(e, d), usuario=u),
+                    "Comprobante emitido y guardado en custodia."),
     "costa": (f.CostaForm, lambda e, d, u: cuenta.costa_registrar(expediente=e, usuario=u, **d), "Costa registrada."),
     "transicion": (f.TransicionForm, lambda e, d, u: expediente_transicion(expediente=e, usuario=u, **d),
                    "Estado actualizado."),
@@ -181,7 +189,7 @@ class ProcesoView(WagtailAdminTemplateMixin, TemplateView):
             estado_cuenta, cuenta_error = cuenta.cuenta_liquidar(e, hoy), ""
         except LiquidacionError as error:
             estado_cuenta, cuenta_error = None, str(error)
-        pagos = e.pagos.select_related("registrado_por")
+        pagos_lista = e.pagos.select_related("registrado_por", "anulado_por")
         return super().get_context_data(
             expediente=e, hoy=hoy, cuenta=estado_cuenta, cuenta_error=cuenta_error,
             vencimientos=plazos.vencimientos_de(e),
@@ -189,8 +197,8 @@ class ProcesoView(WagtailAdminTemplateMixin, TemplateView):
             por_levantar=medidas.medidas_por_levantar(e),
             transiciones=e.transiciones.select_related("usuario", "actuacion"),
             actuaciones=actuaciones_con_archivos(e), titulos=e.titulos.all(), costas=e.costas.all(),
-            pagos=pagos,
-            convenios=[(c, cuenta.convenio_situacion(c, hoy, pagos=pagos))
+            pagos=pagos_lista, puede_anular=pagos.pago_puede_anular(self.request.user, e),
+            convenios=[(c, cuenta.convenio_situacion(c, hoy, pagos=pagos_lista))
                        for c in e.convenios.prefetch_related("cuotas")],
             busquedas=e.busquedas.all(),
             publicaciones=e.publicaciones.all(), efecto_prensa=ilocalizables.citacion_prensa_efecto(e),
@@ -205,6 +213,17 @@ class ProcesoView(WagtailAdminTemplateMixin, TemplateView):
                       for d in e.documentos_emitidos.select_related("version__adjunto__actuacion")],
             **kwargs,
         )
+
+    def _comprobante_emitir(self, pago):
+        """The receipt right after the payment is recorded (its own transactions, no row of
+        the payment's locked): if the antivirus or the store fails, the payment stays and the
+        row offers «Emitir comprobante»."""
+        try:
+            pagos.comprobante_emitir(pago=pago, usuario=self.request.user)
+        except (ValidationError, ArchivoRechazado) as error:
+            motivo = " ".join(getattr(error, "messages", None) or [error.mensaje])
+            messages.warning(self.request, f"El pago quedó registrado, pero su comprobante no se pudo emitir: "
+                                           f"{motivo} Use «Emitir comprobante» en la fila del pago.")
 
     def post(self, request, *args, **kwargs):
         accion = kwargs["accion"]
@@ -223,22 +242,26 @@ class ProcesoView(WagtailAdminTemplateMixin, TemplateView):
                     messages.error(request, f"No se pudo preparar la vista previa: {' '.join(error.messages)}")
                     return self.render_to_response(
                         self.get_context_data(formularios={accion: formulario}, con_error=accion))
-            if "medida_id" in request.POST:
-                datos["medida_id"] = request.POST["medida_id"]
+            for clave in ("medida_id", "pago_id"):
+                if clave in request.POST:
+                    datos[clave] = request.POST[clave]
             envio = _envio_registrar(request, self.expediente, accion)
             if envio is None:
                 messages.warning(request, "Este formulario ya se había enviado: la acción se registró una sola vez.")
                 return redirect("expedientes_proceso", self.expediente.pk)
             try:
-                ACCIONES[accion][1](self.expediente, datos, request.user)
+                hecho = ACCIONES[accion][1](self.expediente, datos, request.user)
             except (ValidationError, ArchivoRechazado) as error:
                 EnvioFormulario.objects.filter(clave=envio).delete()  # corrected, it may be sent again
                 for mensaje in getattr(error, "messages", None) or [error.mensaje]:
                     formulario.add_error(None, mensaje)
             else:
                 messages.success(request, ACCIONES[accion][2])
+                if accion == "pago":
+                    self._comprobante_emitir(hecho)
                 return redirect("expedientes_proceso", self.expediente.pk)
         # the reasons also in the message: a refused action may have no form on the screen
         motivos = " ".join(formulario.non_field_errors())
         messages.error(request, f"No se guardó: {motivos or 'revise el formulario marcado.'}")
-        return self.render_to_response(self.get_context_data(formularios={accion: formulario}, con_error=accion))
+        return self.render_to_response(self.get_context_data(formularios={accion: formulario}, con_error=accion,
+                                                         pago_con_error=request.POST.get("pago_id", "")))

@@ -10,6 +10,7 @@ pattern is walked without anyone listing it here; one whose ids nobody classifie
 
 import io
 import re
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
@@ -18,6 +19,8 @@ from wagtail.models import Collection, Site, Task, Workflow
 
 from expedientes.models import DiaEspecial, PlantillaDocumento, TasaInteres
 from expedientes.services.adjuntos import adjunto_crear
+from expedientes.services.cuenta import pago_registrar
+from expedientes.services.pagos import comprobante_emitir
 from permisos import guardas
 from tests.factories import expediente_crear
 
@@ -80,8 +83,13 @@ def secreto(usuarios, pdf):
                                     fecha=expediente.fecha_recepcion, usuario=usuarios["secretaria"])
     version = adjunto_crear(actuacion=actuacion, titulo="Oficio reservado al banco", flujo=pdf(),
                             nombre="oficio-reservado-banco.pdf", usuario=usuarios["secretaria"])
+    # a payment with its receipt issued: its download must answer like a missing one
+    pago = pago_registrar(expediente=expediente, fecha=expediente.fecha_recepcion, monto=Decimal("10.00"),
+                          origen="voluntario", recibo="RECIBO-RESERVADO-77", usuario=usuarios["secretaria"])
+    comprobante_emitir(pago=pago, usuario=usuarios["secretaria"])
+    expediente.pago_secreto = pago
     rastros = [NOMBRE, expediente.coactivado.identificacion, expediente.numero,
-               "Oficio reservado al banco", "oficio-reservado-banco"]
+               "Oficio reservado al banco", "oficio-reservado-banco", "RECIBO-RESERVADO-77"]
     return expediente, actuacion, version, rastros
 
 
@@ -99,7 +107,7 @@ def _valores(expediente, actuacion, version, *, inexistente=False):
         "page_pk": otro or expediente.pk, "pk": otro or expediente.coactivado.pk,
         "object_id": otro or expediente.pk, "revision_id": otro or revision.pk,
         "revision_id_a": "earliest", "revision_id_b": "latest",
-        "actuacion_id": otro or actuacion.pk,
+        "actuacion_id": otro or actuacion.pk, "pago_id": otro or expediente.pago_secreto.pk,
         "uuid": "00000000-0000-4000-8000-000000000000" if inexistente else version.uuid,
         "collection_id": _pk(Collection), "workflow_pk": _pk(Workflow), "task_id": _pk(Task), "task_state_id": INEXISTENTE, "workflow_state_id": INEXISTENTE,
         "page_view_restriction_id": INEXISTENTE, "session_id": INEXISTENTE,
@@ -120,7 +128,7 @@ _PK_POR_ESPACIO = {  # `pk` of other models: a real object, so «existing» is r
     "wagtailsnippets_expedientes_plantilladocumento": lambda e: _pk(PlantillaDocumento),
     "wagtailsnippets_expedientes_diaespecial": lambda e: _pk(DiaEspecial),
     "expedientes_proceso": lambda e: e.pk, "expedientes_proceso_accion": lambda e: e.pk,
-    "dossier_armar": lambda e: e.pk,
+    "dossier_armar": lambda e: e.pk, "expedientes_estado_cuenta": lambda e: e.pk,
 }
 
 
