@@ -95,6 +95,41 @@ def recorrido(live_server, navegador):  # noqa: F811
                 pass
 
 
+# two controls whose boxes intersect (both visible): the overlapping fields of point 9
+SOLAPADOS = """() => {
+  const visibles = [...document.querySelectorAll('main input:not([type=hidden]), main select, main textarea, main button')]
+    .map(e => [e, e.getBoundingClientRect()]).filter(([e, r]) => r.width > 0 && r.height > 0);
+  const choques = [];
+  for (let i = 0; i < visibles.length; i++) for (let j = i + 1; j < visibles.length; j++) {
+    const [a, ra] = visibles[i], [b, rb] = visibles[j];
+    if (a.contains(b) || b.contains(a)) continue;
+    const x = Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left);
+    const y = Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top);
+    if (x > 2 && y > 2) choques.push((a.name || a.id || a.textContent.trim()) + ' / ' + (b.name || b.id || b.textContent.trim()));
+  }
+  return choques;
+}"""
+EN_INGLES = ("None", "Choose", "Save", "Cancel", "Search", "Filter", "Page", "Live", "Draft", "Publish")
+
+
+def disposicion_revisar(recorrido, ancho, pantallas):
+    r = recorrido(f"disposicion-{ancho}", ancho=ancho, alto=2400)
+    r.entrar("secretaria")
+    for nombre, ruta in pantallas.items():
+        r.pagina.goto(f"{r.url}{ruta}")
+        r.pagina.evaluate("document.querySelectorAll('main details').forEach(d => d.open = true)")
+        r.captura(nombre)
+        if nombre == "proceso":  # its forms, below what a 2400 px screenshot shows
+            r.pagina.locator("main section").last.screenshot(path=str(r.carpeta / "proceso-formularios.png"))
+        assert r.pagina.evaluate(SOLAPADOS) == [], (ancho, nombre)
+        texto = r.pagina.locator("main").inner_text()
+        palabras = set(re.findall(r"[A-Za-zÁÉÍÓÚÑáéíóúñ]+", texto))
+        assert not palabras & set(EN_INGLES), (ancho, nombre, palabras & set(EN_INGLES))
+        html = r.pagina.content()
+        assert "---------" not in html and "Wagtail" not in r.pagina.locator("body").inner_text(), (ancho, nombre)
+    r.terminar()
+
+
 def _fecha(d: date) -> str:
     return d.strftime("%d/%m/%Y")
 
@@ -195,6 +230,14 @@ def test_recorrido_de_la_secretaria(recorrido, usuarios, pdf, tmp_path):
     assert descarga.value.suggested_filename == "auto de pago firmado.pdf"
     assert Path(descarga.value.path()).read_bytes() == escaneo.read_bytes()
     clics = r.terminar()
+
+    # point 9: the secretaria's main screens at two common widths, every form of the process
+    # screen unfolded; fields must not overlap, nor show "None" or English
+    for ancho in (1280, 1024):
+        disposicion_revisar(recorrido, ancho, {
+            "inicio": "/admin/", "abrir": "/admin/coactivas/expedientes/abrir/",
+            "listado": "/admin/coactivas/expedientes/", "proceso": f"/admin/coactivas/expedientes/{expediente.pk}/",
+        })
 
     version = AdjuntoVersion.objects.get(nombre_original="auto de pago firmado.pdf")
     assert version.subido_por == usuarios["secretaria"]
