@@ -8,15 +8,12 @@ Each journey saves a screenshot of every main step in var/capturas/<journey>/ (1
 prints how many clicks it took (`pytest -s` shows it). Typing and choosing in a list are not
 clicks; choosing a file is one (the «Examinar» button)."""
 
-import os
 import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-
-from tests.portal.test_navegador import navegador  # noqa: F401  (the fixture: Debian's Chromium)
 
 pytestmark = [pytest.mark.servicios, pytest.mark.navegador]
 
@@ -27,11 +24,11 @@ CLAVE = "clave-de-prueba"
 class Recorrido:
     """One person's journey: a page at 1280×900, its screenshots and its clicks."""
 
-    def __init__(self, navegador, url, nombre, ancho=1280, alto=900):
-        self.contexto = navegador.new_context(viewport={"width": ancho, "height": alto}, accept_downloads=True,
+    def __init__(self, chromium, url, nombre, ancho=1280, alto=900):
+        self.contexto = chromium.new_context(viewport={"width": ancho, "height": alto}, accept_downloads=True,
                                               locale="es-EC")
         self.pagina = self.contexto.new_page()
-        self.url, self.nombre, self.clics, self.pasos = url, nombre, 0, 0
+        self.url, self.nombre, self.clics, self.pasos, self.cerrado = url, nombre, 0, 0, False
         self.carpeta = CAPTURAS / nombre
         self.carpeta.mkdir(parents=True, exist_ok=True)
 
@@ -45,6 +42,21 @@ class Recorrido:
         """Choosing a file: one click on the file input, the dialog is the system's."""
         self.clics += 1
         self.pagina.set_input_files(selector, str(ruta))
+
+    def accion(self, accion, titulo, *, escribir=(), elegir=(), archivos=(), captura=None):
+        """An action of the process screen: unfold it, fill its form, submit it."""
+        self.clic(f"summary:text-is('{titulo}')")
+        for campo, valor in dict(escribir).items():
+            self.pagina.fill(f"#id_{accion}-{campo}", valor)
+        for campo, opcion in dict(elegir).items():
+            self.pagina.select_option(f"#id_{accion}-{campo}", **opcion)
+        for campo, ruta in dict(archivos).items():
+            self.archivo(f"#id_{accion}-{campo}", ruta)
+        self.pagina.keyboard.press("Escape")  # a date picker left open
+        if captura:
+            self.captura(captura)
+        self.clic(f"form[action$='/{accion}/'] button[type=submit]")
+        self.pagina.wait_for_load_state()
 
     def captura(self, paso):
         self.pasos += 1
@@ -72,13 +84,17 @@ class Recorrido:
 
     def terminar(self):
         print(f"\n[recorrido {self.nombre}] {self.clics} clics, {self.pasos} capturas en {self.carpeta}")
-        self.contexto.close()
+        self.cerrar()
         return self.clics
+
+    def cerrar(self):
+        if not self.cerrado:
+            self.contexto.close()
+            self.cerrado = True
 
 
 @pytest.fixture
-def recorrido(live_server, navegador):  # noqa: F811
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the ORM checks run between browser steps
+def recorrido(live_server, navegador):
     abiertos = []
 
     def abrir(nombre, **tamano):
@@ -87,12 +103,8 @@ def recorrido(live_server, navegador):  # noqa: F811
         return r
 
     yield abrir
-    for r in abiertos:
-        if not r.contexto.pages == []:
-            try:
-                r.contexto.close()
-            except Exception:  # already closed by terminar()
-                pass
+    for r in abiertos:  # a journey that failed half-way
+        r.cerrar()
 
 
 # two controls whose boxes intersect (both visible): the overlapping fields of point 9
@@ -200,15 +212,9 @@ def test_recorrido_de_la_secretaria(recorrido, usuarios, pdf, tmp_path):
     r.captura("auto-de-pago-generado")
 
     # 3. the citation, with its razón
-    r.clic("summary:has-text('Citación (con su razón)')")
-    p.fill("#id_citacion-fecha", _fecha(hoy))
-    p.select_option("#id_citacion-forma", index=1)
-    r.archivo("#id_citacion-archivo", razon)
-    p.fill("#id_citacion-observaciones", "Recibió la boleta su cónyuge.")
-    p.keyboard.press("Escape")
-    r.captura("citacion-formulario")
-    r.clic("form[action$='/citacion/'] button[type=submit]")
-    p.wait_for_load_state()
+    r.accion("citacion", "Citación (con su razón)", captura="citacion-formulario",
+             escribir={"fecha": _fecha(hoy), "observaciones": "Recibió la boleta su cónyuge."},
+             elegir={"forma": {"index": 1}}, archivos={"archivo": razon})
     assert "Citación registrada con su razón." in r.mensajes()
     citacion = Citacion.objects.get(expediente=expediente)
     assert citacion.fecha == hoy
@@ -274,14 +280,8 @@ def test_recorrido_del_abogado(recorrido, usuarios):
     r.captura("pantalla-del-proceso")
 
     # 2. a payment of «1.850,40»
-    r.clic("summary:text-is('Pago')")
-    p.fill("#id_pago-monto", "1.850,40")
-    p.select_option("#id_pago-origen", index=0)
-    p.fill("#id_pago-recibo", "REC-000981")
-    p.keyboard.press("Escape")
-    r.captura("pago-formulario")
-    r.clic("form[action$='/pago/'] button[type=submit]")
-    p.wait_for_load_state()
+    r.accion("pago", "Pago", captura="pago-formulario", escribir={"monto": "1.850,40", "recibo": "REC-000981"},
+             elegir={"origen": {"index": 0}})
     assert "Pago registrado." in r.mensajes()
     pago = Pago.objects.get(expediente=silvia)
     assert pago.monto == Decimal("1850.40")
@@ -295,12 +295,7 @@ def test_recorrido_del_abogado(recorrido, usuarios):
     assert descarga.value.suggested_filename.endswith(".pdf")
 
     # 4. an overpayment, refused in Spanish with the amounts as Ecuador writes them
-    r.clic("summary:text-is('Pago')")
-    p.fill("#id_pago-monto", "5.000,00")
-    p.fill("#id_pago-recibo", "REC-000982")
-    p.keyboard.press("Escape")
-    r.clic("form[action$='/pago/'] button[type=submit]")
-    p.wait_for_load_state()
+    r.accion("pago", "Pago", escribir={"monto": "5.000,00", "recibo": "REC-000982"})
     rechazo = r.mensajes()
     assert "No se guardó" in rechazo and "USD 5.000,00" in rechazo and "supera el saldo" in rechazo, rechazo
     assert re.search(r"saldo de USD \d{1,3}(\.\d{3})*,\d{2}", rechazo), rechazo
