@@ -27,6 +27,7 @@ class AbogadoField(UsuarioPorNombreField):
     def __init__(self, **kwargs):
         kwargs.setdefault("label", "Abogado impulsor")
         kwargs.setdefault("required", False)
+        kwargs.setdefault("empty_label", "Sin asignar")
         super().__init__(queryset=None, **kwargs)
 
     def __deepcopy__(self, memo):

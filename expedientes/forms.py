@@ -96,7 +96,7 @@ class ExpedienteAbrirForm(ArchivoFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         jurisdiccion = set(settings.PROVINCIAS_JURISDICCION)
-        self.fields["provincia"].choices = [("", "---------")] + [
+        self.fields["provincia"].choices = [("", "Elija la provincia")] + [
             (codigo, nombre) for codigo, nombre in Provincia.choices if codigo in jurisdiccion
         ]
 

@@ -90,7 +90,7 @@ def efecto_describir(efecto: EfectoTasa) -> str:
         muestra = ", ".join(efecto.afectados[:5]) + (" y otros" if efecto.cantidad > 5 else "")
         cambia = f"cambia el saldo de {efecto.cantidad} expedientes ({muestra})"
     texto = (f"Esta tasa se aplica a días ya transcurridos (desde el {fecha_formatear(efecto.desde)}): "
-             f"el cambio {cambia}, también de los liquidados o pagados.")
+             f"{cambia}, también de los liquidados o pagados.")
     if efecto.sin_liquidar:
         texto += (f" Con la tasa nueva no se podrían liquidar {len(efecto.sin_liquidar)} "
                   f"(pagos mayores que el saldo): {', '.join(efecto.sin_liquidar[:5])}.")

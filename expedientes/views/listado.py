@@ -34,10 +34,11 @@ class ExpedienteFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Número, nombre o cédula/RUC", method="buscar")
     alcance = django_filters.ChoiceFilter(label="Expedientes", choices=ALCANCES, method="por_alcance",
                                           empty_label=None)
-    estado = django_filters.ChoiceFilter(label="Estado", choices=Estado.choices)
-    provincia = django_filters.ChoiceFilter(label="Provincia", choices=Provincia.choices)
+    # «Todos»/«Todas», not Django's "---------" (point 9: no technical placeholders)
+    estado = django_filters.ChoiceFilter(label="Estado", choices=Estado.choices, empty_label="Todos")
+    provincia = django_filters.ChoiceFilter(label="Provincia", choices=Provincia.choices, empty_label="Todas")
     anio = django_filters.NumberFilter(label="Año")
-    abogado = AbogadoFilter(label="Abogado", queryset=lambda request: abogados())
+    abogado = AbogadoFilter(label="Abogado", queryset=lambda request: abogados(), empty_label="Todos")
     plazo = django_filters.ChoiceFilter(label="Plazos", choices=list(plazos.TRAMOS.items()), method="por_plazo",
                                         empty_label="Todos")
 

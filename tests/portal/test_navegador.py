@@ -1,30 +1,8 @@
 """The portal as a person uses it, in headless Chromium (Debian's, driven by Playwright)."""
 
-import os
-import shutil
-
 import pytest
 
 pytestmark = [pytest.mark.servicios, pytest.mark.navegador]
-
-ARGUMENTOS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-              "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture
-def navegador():
-    from playwright.sync_api import sync_playwright
-
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    assert os.path.exists(chromium), "scripts/test.sh instala chromium (paquete de Debian)"
-    # Playwright's sync API runs an event loop in this thread; the ORM work of these tests
-    # happens before and after the browser session, never during.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, headless=True, args=ARGUMENTOS)
-        yield browser
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
