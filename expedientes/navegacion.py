@@ -5,6 +5,7 @@ administrator (a superuser)."""
 
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 
 
 def pantalla_url(pagina) -> str | None:
@@ -45,4 +46,9 @@ class PantallaDelExpedienteMiddleware:
         pagina = Page.objects.filter(pk=view_kwargs.get("parent_page_id")).first()
         if pagina is None:
             return None
-        return redirect(pantalla_url(pagina) or reverse("expedientes_listado"))
+        destino = pantalla_url(pagina)
+        if destino is None:  # a container: the listing, with the explorer's search if any
+            destino = reverse("expedientes_listado")
+            if request.GET.get("q"):
+                destino += "?" + urlencode({"q": request.GET["q"]})
+        return redirect(destino)

@@ -32,6 +32,10 @@ def test_la_unidad_no_ve_el_arbol_de_paginas_ni_sus_paneles(client, usuarios, ex
     # the sidebar's search box searches the expedientes, not the pages
     assert "/admin/coactivas/expedientes/" in menu
     assert "Sus ediciones más recientes" not in inicio and "Páginas bloqueadas" not in inicio
+    # the home's search box searches the expedientes too
+    assert 'action="/admin/coactivas/expedientes/"' in inicio and "todas las páginas" not in inicio
+    assert client.get(f"/admin/pages/{expediente.get_parent().pk}/", {"q": "perez"})["Location"] == (
+        "/admin/coactivas/expedientes/?q=perez")
 
     # the explorer of an expediente opens its process screen; of a year, the listing
     assert client.get(f"/admin/pages/{expediente.pk}/")["Location"] == f"/admin/coactivas/expedientes/{expediente.pk}/"
