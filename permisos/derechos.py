@@ -23,21 +23,12 @@ class Derechos:
     modelo_grupos: set[str] = field(default_factory=set)  # the same, through groups
     grupos: set[str] = field(default_factory=set)  # group names
     unidad: list[tuple[str, int, str]] = field(default_factory=list)  # (path, page id, action)
-    # guardian rows on expedientes, summed up: codename -> (count, min path, max path)
-    guardian: dict[str, tuple[int, str, str]] = field(default_factory=dict)
+    # guardian rows on expedientes, counted by codename (their paths are read only where a
+    # page inside an expediente asks: PoliticaPaginas._caminos_guardian)
+    guardian: dict[str, int] = field(default_factory=dict)
     colecciones: int = 0  # Wagtail collection permissions (documents, images: closed)
     dossiers_compartidos: int = 0  # dossiers shared for viewing with one of the user's groups
     juzgados: list[tuple[str, int]] = field(default_factory=list)  # (path, page id)
-
-    def guardian_puede_alcanzar(self, camino: str) -> bool:
-        """Could a guardian row apply to the page at `camino` (the page is, or is under, an
-        expediente between the smallest and largest path of the rows)? False spares reading
-        every row's path for pages above the expedientes or outside the user's range."""
-        for _, menor, mayor in self.guardian.values():
-            n = len(menor)
-            if len(camino) >= n and menor <= camino[:n] <= mayor:
-                return True
-        return False
 
 
 _SQL = """
@@ -65,13 +56,12 @@ SELECT 'unidad', pg.path, p.codename, NULL, pg.id
   JOIN auth_permission p ON p.id = gpp.permission_id
  WHERE ug.user_id = %(u)s
 UNION ALL
-SELECT 'guardian', p.codename, min(pg.path), max(pg.path), count(*)
-  FROM (SELECT content_object_id, permission_id FROM {guardian_usuario} WHERE user_id = %(u)s
+SELECT 'guardian', p.codename, NULL, NULL, count(*)
+  FROM (SELECT permission_id FROM {guardian_usuario} WHERE user_id = %(u)s
         UNION ALL
-        SELECT gop.content_object_id, gop.permission_id
+        SELECT gop.permission_id
           FROM {guardian_grupo} gop JOIN auth_user_groups ug ON ug.group_id = gop.group_id
          WHERE ug.user_id = %(u)s) g
-  JOIN wagtailcore_page pg ON pg.id = g.content_object_id
   JOIN auth_permission p ON p.id = g.permission_id
  GROUP BY p.codename
 UNION ALL
@@ -118,7 +108,7 @@ def _leer(usuario) -> Derechos:
             elif tipo == "unidad":
                 d.unidad.append((a, n, b.rsplit("_", 1)[0]))
             elif tipo == "guardian":
-                d.guardian[a] = (n, b, c)
+                d.guardian[a] = n
             elif tipo == "colecciones":
                 d.colecciones = n
             elif tipo == "dossiers":

@@ -331,15 +331,15 @@ class PoliticaPaginas(PagePermissionPolicy):
         d = derechos(user)
         filas = [_Fila(_Pagina(pk, camino), _Permiso(f"{accion}_page"))
                  for camino, pk, accion in d.unidad]
-        # One row per action, at the deepest page above all of the user's expedientes (the
-        # common prefix of the smallest and largest path is the whole set's): what Wagtail
+        # One row per action, at the Juzgado (every expediente is under it): what Wagtail
         # reads from these rows is the set of actions (menus, model-level checks) and a place
         # to start from; each page's own actions come from acciones_en (by path). An abogado
-        # with a thousand expedientes thus costs a handful of objects, not 3,000.
+        # with a thousand expedientes thus costs a handful of objects, not 3,000, and no read
+        # of their paths.
         acciones = set().union(*(ACCIONES_DE_GUARDIAN.get(codename.split("_", 1)[0], frozenset())
                                  for codename in d.guardian))
-        if acciones:
-            caminos = [c for _, menor, mayor in d.guardian.values() for c in (menor, mayor)]
+        if acciones and d.juzgados:
+            caminos = [camino for camino, _ in d.juzgados]
             comun = os.path.commonprefix(caminos)
             comun = comun[:len(comun) // 4 * 4] or caminos[0][:4]
             pagina = _Pagina(pk=0, path=comun)
@@ -368,7 +368,8 @@ class PoliticaPaginas(PagePermissionPolicy):
         """The page actions the user holds on one page: Wagtail's group rows above it, and the
         guardian rows of its expediente, found by path prefix (no scan of every row)."""
         acciones = {accion for camino, accion in _filas_unidad(user) if page.path.startswith(camino)}
-        if not derechos(user).guardian_puede_alcanzar(page.path):
+        # guardian rows are on expedientes: only a page of one (itself, an actuación) reads them
+        if not derechos(user).guardian or page.content_type_id not in _tipos_de_expediente():
             return acciones
         caminos = self._caminos_guardian(user)
         for fin in range(4, len(page.path) + 1, 4):
