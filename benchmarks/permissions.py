@@ -191,6 +191,7 @@ def datos_construir(n: int, m: int, reloj: Reloj) -> None:
     from django.utils import timezone
     from wagtail.models import Locale, Page
 
+    from archivo.services.clasificacion import serie_por_defecto
     from expedientes.models import AnioPage, Coactivado, ExpedientePage, TituloCredito
     from expedientes.services.arbol import pagina_publicar_nueva
     from expedientes.services.calendario import calendario_sembrar
@@ -258,10 +259,11 @@ def datos_construir(n: int, m: int, reloj: Reloj) -> None:
         _copiar(cursor, Page._meta.db_table, [f.column for f in campos_pagina],
                 ([p[f.attname] for f in campos_pagina] for p in paginas))
         reloj(f"{n} filas de wagtailcore_page (COPY)")
+        serie = serie_por_defecto().pk  # every expediente belongs to a serie (archivo)
         _copiar(cursor, ExpedientePage._meta.db_table,
                 ["page_ptr_id", "numero", "anio", "secuencial", "coactivado_id", "provincia",
-                 "fecha_recepcion", "monto_titulo", "estado", "abogado_id", "orden_cobro_numero"],
-                ([p["id"], *f, f"OC-{f[0]}"] for p, f in zip(paginas, filas)))
+                 "fecha_recepcion", "monto_titulo", "estado", "abogado_id", "orden_cobro_numero", "serie_id"],
+                ([p["id"], *f, f"OC-{f[0]}", serie] for p, f in zip(paginas, filas)))
         for anio, cuantos in zip(anios, por_anio):
             Page.objects.filter(pk=paginas_anio[anio].pk).update(numchild=cuantos)
         reloj(f"{n} filas de expedientes_expedientepage (COPY) y numchild de los años")

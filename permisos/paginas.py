@@ -2,6 +2,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.functional import cached_property
 from wagtail.models import Page, PagePermissionTester
 from wagtail.permissions import policy_registry
 
@@ -22,6 +23,35 @@ class PaginaProtegidaPermissionTester(PagePermissionTester):
         self.page_is_root = page.depth == 1
         if user.is_active and not user.is_superuser:
             self.permissions = self.permission_policy.acciones_en(user, page)
+
+    @cached_property
+    def solo_lectura(self) -> bool:
+        from .policies import pagina_solo_lectura
+
+        return pagina_solo_lectura(self.page)
+
+    # A closed, transferred or eliminated expediente is read-only for everyone (archivo.fases):
+    # only the archive's services (reopening, disposal) change it.
+    def can_edit(self):
+        return not self.solo_lectura and super().can_edit()
+
+    def can_add_subpage(self):
+        return not self.solo_lectura and super().can_add_subpage()
+
+    def can_publish(self):
+        return not self.solo_lectura and super().can_publish()
+
+    def can_publish_subpage(self):
+        return not self.solo_lectura and super().can_publish_subpage()
+
+    def can_lock(self):
+        return not self.solo_lectura and super().can_lock()
+
+    def can_unlock(self):
+        return not self.solo_lectura and super().can_unlock()
+
+    def can_reorder_children(self):
+        return not self.solo_lectura and super().can_reorder_children()
 
     def can_delete(self, ignore_bulk=False):
         return False

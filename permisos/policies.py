@@ -25,6 +25,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Length, Substr
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
+from archivo.fases import SOLO_LECTURA, FaseArchivo
+
 from .derechos import derechos, derechos_olvidar
 from .models import ExpedienteGroupObjectPermission, ExpedienteUserObjectPermission
 
@@ -121,13 +123,15 @@ def _sin_filtro(usuario, accion) -> Q | None:
 
 
 def q_expedientes(usuario, accion=VER) -> Q:
-    """Q over ExpedientePage: the expedientes the user may see (VER) or work on (TRABAJAR)."""
+    """Q over ExpedientePage: the expedientes the user may see (VER) or work on (TRABAJAR).
+    Nobody, not even a superuser, works on a closed or transferred one (archivo.fases)."""
+    abierto = Q(archivo_fase=FaseArchivo.TRAMITE) if accion == TRABAJAR else Q()
     if (fijo := _sin_filtro(usuario, accion)) is not None:
-        return fijo
+        return fijo & abierto
     paginas, guardian = _PAGINAS_DE[accion], _GUARDIAN_DE[accion]
     q = _ids_guardian(usuario, guardian)
     unidad = _q_unidad(usuario, paginas)
-    return q | unidad if unidad is not None else q
+    return (q | unidad if unidad is not None else q) & abierto
 
 
 def q_paginas(usuario, accion=VER) -> Q:
@@ -225,10 +229,23 @@ def adjunto_version_puede_descargar(usuario, version) -> bool:
     return pagina_puede_ver(usuario, version.adjunto.actuacion)
 
 
+def pagina_solo_lectura(pagina) -> bool:
+    """The page is an expediente, or an actuación of one, that is closed, transferred or
+    eliminated (archivo.fases): no edit, no new page, no file, for anyone."""
+    from expedientes.models import ActuacionPage, ExpedientePage
+
+    if isinstance(pagina, ExpedientePage):
+        return pagina.archivo_fase in SOLO_LECTURA
+    if isinstance(pagina, ActuacionPage):
+        return ExpedientePage.objects.filter(path=pagina.path[:-ExpedientePage.steplen],
+                                             archivo_fase__in=SOLO_LECTURA).exists()
+    return False
+
+
 def pagina_puede_agregar(usuario, padre) -> bool:
     """May the user add a page under this one (an expediente under the Juzgado, an actuación
     under an expediente)?"""
-    if not _activo(usuario):
+    if not _activo(usuario) or pagina_solo_lectura(padre.specific_deferred):
         return False
     return _politica().user_has_permission_for_instance(usuario, "add", padre)
 

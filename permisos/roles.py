@@ -40,6 +40,17 @@ _REGISTRO_COACTIVADOS = (
     "expedientes.add_coactivado", "expedientes.change_coactivado", "expedientes.view_coactivado",
 )
 
+# The archive (archivo/): what each role does there.
+_ARCHIVO_LECTURA = tuple(f"archivo.view_{m}" for m in (
+    "fondo", "seccion", "serie", "cierre", "caja", "estante", "ubicacionfisica", "prestamo",
+    "procesoimpugnado", "transferencia", "bloqueolegal", "bajadocumental", "documentoarchivo",
+    "auditoriafijeza"))
+# the unit's archivo de gestión: closing files, their boxes and loans, preparing transfers
+_ARCHIVO_GESTION = _ARCHIVO_LECTURA + (
+    "archivo.cerrar_expediente", "archivo.solicitar_transferencia",
+    "archivo.add_caja", "archivo.change_caja", "archivo.add_estante", "archivo.change_estante",
+    "archivo.add_ubicacionfisica", "archivo.add_prestamo", "archivo.change_prestamo")
+
 
 ROLES = (
     Rol(ROL_SECRETARIA, "Abre expedientes, registra actuaciones y adjunta documentos.",
@@ -47,7 +58,7 @@ ROLES = (
         _REGISTRO_COACTIVADOS + ("expedientes.view_diaespecial", "expedientes.view_tasainteres",
                                  "expedientes.view_plantilladocumento",
                                  # annuls a payment recorded by mistake (services/pagos.py)
-                                 "expedientes.anular_pago")),
+                                 "expedientes.anular_pago") + _ARCHIVO_GESTION),
     # no page permission on the Juzgado: an abogado works on what is assigned to them
     Rol(ROL_ABOGADO, "Impulsa los procesos asignados: actuaciones, providencias y adjuntos.",
         (),
@@ -75,8 +86,23 @@ ROLES = (
                                  # them with Asesoría Jurídica and withdraws them
                                  "expedientes.add_dossierinsolvencia",
                                  "expedientes.view_dossierinsolvencia",
-                                 "expedientes.compartir_dossierinsolvencia")),
-    Rol(ROL_ARCHIVISTA, "Archivo Central: recibe transferencias y custodia."),
+                                 "expedientes.compartir_dossierinsolvencia")
+        # the archive: authorises reopenings, holds and disposals, and leads the clean-up of
+        # the contested cases with the archivist
+        + _ARCHIVO_GESTION + ("archivo.reabrir_expediente", "archivo.poner_bloqueo",
+                              "archivo.levantar_bloqueo", "archivo.depurar_impugnados",
+                              "archivo.autorizar_baja")),
+    # Sees an expediente only through the group rows the archive gives it (a transfer
+    # requested or received, a contested case selected for the clean-up): never the unit's.
+    Rol(ROL_ARCHIVISTA, "Archivo Central: recibe transferencias y custodia.", (),
+        _ARCHIVO_LECTURA + (
+            "archivo.add_fondo", "archivo.change_fondo", "archivo.add_seccion", "archivo.change_seccion",
+            "archivo.add_serie", "archivo.change_serie",
+            "archivo.cotejar_transferencia", "archivo.poner_bloqueo", "archivo.levantar_bloqueo",
+            "archivo.depurar_impugnados", "archivo.add_bajadocumental", "archivo.change_bajadocumental",
+            "archivo.ejecutar_baja", "archivo.auditar_fijeza",
+            "archivo.add_caja", "archivo.change_caja", "archivo.add_estante", "archivo.change_estante",
+            "archivo.add_ubicacionfisica", "archivo.add_prestamo", "archivo.change_prestamo")),
     # Nothing at model level, on purpose: a model permission on dossiers would open them
     # all. It sees (view) and acknowledges / follows the lawsuit (change) only the dossiers
     # shared with its group, one guardian row each (permisos.services.dossier_compartir).
@@ -85,7 +111,7 @@ ROLES = (
         ("expedientes.view_expedientepage", "expedientes.view_actuacionpage",
          "expedientes.view_coactivado", "expedientes.view_diaespecial",
          "expedientes.view_tasainteres", "expedientes.view_plantilladocumento",
-         "expedientes.view_dossierinsolvencia", "permisos.ver_registro_custodia")),
+         "expedientes.view_dossierinsolvencia", "permisos.ver_registro_custodia") + _ARCHIVO_LECTURA),
     Rol(ROL_ADMINISTRADOR, "Administra usuarios y roles; no consulta expedientes.", (),
         ("auth.add_user", "auth.change_user", "auth.view_user", "auth.view_group")),
 )

@@ -59,6 +59,9 @@ class AdjuntoVersion(models.Model):
         _("generado con"), max_length=200, blank=True,
         help_text=_("Plantilla y revisión, cuando el sistema generó el documento."),
     )
+    # Set by the execution of a baja documental (archivo.services.bajas): the object version is
+    # gone from the store; the row stays as the record of what existed.
+    destruida_en = models.DateTimeField(_("destruida el"), null=True, blank=True, editable=False)
     subido_en = models.DateTimeField(_("subido el"), auto_now_add=True)
     subido_por = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("subido por"), null=True,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldRowPanel, HelpPanel, MultiFieldPanel
 from wagtail.models import Page
 
+from archivo.fases import FaseArchivo
 from permisos.paginas import PaginaProtegidaMixin
 
 from expedientes.estados import Estado
@@ -103,13 +104,21 @@ class ExpedientePage(CamposPropiosMixin, PaginaProtegidaMixin, LockedAddChildMix
     citado_el = models.DateField(_("citado el"), null=True, blank=True, editable=False)
     plazo_explicacion = models.TextField(_("cómputo del plazo"), blank=True, default="", db_default="",
                                          editable=False)
+    # The archive (archivo/): the serie of the classification whose TPCD governs the file
+    # (archivo.services.clasificacion.serie_por_defecto when opened), and where the file is
+    # in its life cycle; closed, transferred or eliminated, it is read-only (archivo.fases).
+    serie = models.ForeignKey("archivo.Serie", verbose_name=_("serie documental"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="expedientes")
+    archivo_fase = models.CharField(_("fase de archivo"), max_length=10, choices=FaseArchivo.choices,
+                                    default=FaseArchivo.TRAMITE, db_default=FaseArchivo.TRAMITE,
+                                    editable=False, db_index=True)
 
     # Written only by the services (opening, state changes, corrections, assignment), each
     # under the row lock and with who/when/why: never by the page editor or a revision.
     campos_propios = ("numero", "anio", "secuencial", "coactivado", "provincia", "fecha_recepcion",
                       "orden_cobro_numero", "monto_titulo", "estado", "abogado",
                       "busqueda", "plazo_vence", "plazo_concepto", "plazo_explicacion", "citacion_limite",
-                      "citado_el")
+                      "citado_el", "serie", "archivo_fase")
 
     parent_page_types = ["expedientes.AnioPage"]
     subpage_types = ["expedientes.ActuacionPage"]

@@ -11,5 +11,8 @@ def actuacion_registrar(
     *, expediente: ExpedientePage, tipo: str, fecha: date, usuario, numero: str = "", resumen: str = ""
 ) -> ActuacionPage:
     actuacion = ActuacionPage(tipo=tipo, fecha=fecha, numero=numero, resumen=resumen)
+    from .proceso import expediente_bloquear
+
     with transaction.atomic():
+        expediente_bloquear(expediente)  # a closed expediente takes no new act
         return pagina_publicar_nueva(padre=expediente, pagina=actuacion, usuario=usuario)

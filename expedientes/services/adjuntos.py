@@ -8,6 +8,10 @@ from permisos import auditoria
 
 
 def _version_registrar(*, adjunto: Adjunto, custodiado: ArchivoCustodiado, usuario, **origen) -> AdjuntoVersion:
+    from .proceso import expediente_bloquear
+
+    # A closed expediente takes no new version (the lock orders this against its cierre).
+    expediente_bloquear(adjunto.actuacion.get_parent())
     # Lock the attachment: concurrent uploads to it get consecutive numbers.
     Adjunto.objects.select_for_update().only("pk").get(pk=adjunto.pk)
     ultimo = adjunto.versiones.aggregate(m=Max("numero"))["m"] or 0

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Max
 from wagtail.models import Page
 
+from archivo.services.clasificacion import serie_por_defecto
 from expedientes.custodia import ArchivoCustodiado, custodiar
 from expedientes.models import AnioPage, Coactivado, ExpedientePage, JuzgadoIndexPage, TipoActuacion
 from permisos.services import asignacion_aplicar
@@ -148,7 +149,7 @@ def _abrir(juzgado, *, coactivado, identificacion, nombre, provincia, fecha_rece
         expediente = ExpedientePage(
             numero=numero, anio=anio, secuencial=secuencial, coactivado=coactivado,
             provincia=provincia, fecha_recepcion=fecha_recepcion, orden_cobro_numero=orden_cobro_numero,
-            monto_titulo=monto_titulo, abogado=abogado,
+            monto_titulo=monto_titulo, abogado=abogado, serie=serie_por_defecto(),
         )
         anio_pagina = _anio_obtener(juzgado, anio, usuario)
         pagina_publicar_nueva(padre=anio_pagina, pagina=expediente, usuario=usuario)

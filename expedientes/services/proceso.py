@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from archivo.fases import abierto_exigir
 from expedientes.estados import SUSPENSIVOS, Estado, transicion_permitida, siguientes
 from expedientes.models import ExpedientePage, Transicion
 from permisos.custodia import Accion, registro_anotar
@@ -16,10 +17,15 @@ from .plazos import plazo_recalcular
 from .precondiciones import precondiciones_verificar
 
 
-def expediente_bloquear(expediente: ExpedientePage) -> ExpedientePage:
+def expediente_bloquear(expediente: ExpedientePage, *, cerrado: bool = False) -> ExpedientePage:
     """The expediente's row, locked until the transaction ends and read fresh: every service
-    that decides on the state or the balance decides on this copy, never on the caller's."""
-    return ExpedientePage.objects.select_for_update().get(pk=expediente.pk)
+    that decides on the state or the balance decides on this copy, never on the caller's.
+    A closed (or transferred) expediente is read-only: refused here, for every service,
+    unless the caller is the archive's own (cerrado=True: reopening, transfer, disposal)."""
+    actual = ExpedientePage.objects.select_for_update().get(pk=expediente.pk)
+    if not cerrado:
+        abierto_exigir(actual)
+    return actual
 
 
 def expediente_transicion(*, expediente: ExpedientePage, hasta: str, usuario, motivo: str,

@@ -261,6 +261,14 @@ LIQUIDACION = {
 # Untraceable debtors: the registries that must have been searched without result, the
 # number of press publications and the working days after the last one until the citation
 # takes effect (to be confirmed with Asesoría Jurídica; COA refers to COGEP art. 56).
+# The archive (archivo/): the serie every new expediente belongs to, whether the unit keeps
+# reading what it transferred to the Archivo Central, and the fixity audit's slice.
+ARCHIVO = {
+    "SERIE_POR_DEFECTO": env("ARCHIVO_SERIE_POR_DEFECTO", "MDT-DRC-JC-01"),
+    "UNIDAD_LEE_TRANSFERIDOS": env_bool("ARCHIVO_UNIDAD_LEE_TRANSFERIDOS", True),
+    "FIJEZA_LOTE": int(env("ARCHIVO_FIJEZA_LOTE", "1000")),
+}
+
 ILOCALIZABLES = {
     "REGISTROS_EXIGIDOS": env_list("ILOCALIZABLES_REGISTROS", "registro_civil,sri"),
     "PUBLICACIONES": env_int("ILOCALIZABLES_PUBLICACIONES", 3),

@@ -1,0 +1,62 @@
+"""What the archive proposes, as querysets (one query each, whatever the number of
+expedientes): the services validate against the same definitions, the screens and the
+dashboard list them."""
+
+from datetime import date
+
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from expedientes.models import ExpedientePage
+
+from .fases import FaseArchivo
+from .models import (
+    BajaItem,
+    BloqueoLegal,
+    DisposicionFinal,
+    EstadoBaja,
+    EstadoTransferencia,
+    ResultadoCotejo,
+    TransferenciaItem,
+)
+from .plazos import expedientes_con_plazos
+
+# a transfer still open: its items are spoken for (unless rejected at cotejo)
+TRANSFERENCIA_ABIERTA = (EstadoTransferencia.BORRADOR, EstadoTransferencia.SOLICITADA,
+                         EstadoTransferencia.REVISADA)
+
+
+def con_bloqueo() -> Exists:
+    """An active legal hold on the expediente (for .filter / .exclude / .annotate)."""
+    return Exists(BloqueoLegal.objects.filter(expediente=OuterRef("pk"), levantado_en__isnull=True))
+
+
+def en_transferencia_abierta() -> Exists:
+    return Exists(TransferenciaItem.objects.filter(
+        expediente=OuterRef("pk"), transferencia__estado__in=TRANSFERENCIA_ABIERTA,
+    ).exclude(cotejo=ResultadoCotejo.RECHAZADO))
+
+
+def en_baja_abierta() -> Exists:
+    return Exists(BajaItem.objects.filter(
+        expediente=OuterRef("pk"), baja__estado__in=(EstadoBaja.BORRADOR, EstadoBaja.AUTORIZADA)))
+
+
+def transferibles(hoy: date | None = None):
+    """Closed expedientes whose term in the archivo de gestión is over, with no hold and in no
+    open transfer: what the portal proposes for the next transferencia primaria."""
+    hoy = hoy or timezone.localdate()
+    return (expedientes_con_plazos(ExpedientePage.objects.filter(archivo_fase=FaseArchivo.CERRADO))
+            .filter(fin_gestion__lte=hoy).exclude(con_bloqueo()).exclude(en_transferencia_abierta()))
+
+
+def eliminables(hoy: date | None = None):
+    """Expedientes in the Archivo Central whose whole TPCD term is over, of a serie that is not
+    kept for ever, with no hold and in no open disposal: candidates for a baja documental."""
+    hoy = hoy or timezone.localdate()
+    return (expedientes_con_plazos(ExpedientePage.objects.filter(
+                archivo_fase=FaseArchivo.CENTRAL,
+                serie__disposicion_final__in=(DisposicionFinal.ELIMINACION, DisposicionFinal.MUESTREO)))
+            .filter(fin_conservacion__lte=hoy).exclude(con_bloqueo()).exclude(en_baja_abierta()))
+
+
