@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from archivo.fases import FaseArchivo
 from expedientes import plazos
 from expedientes.busqueda import expedientes_buscar
 from expedientes.campos import UsuarioPorNombreField, abogados
@@ -38,13 +39,14 @@ class ExpedienteFilter(django_filters.FilterSet):
     estado = django_filters.ChoiceFilter(label="Estado", choices=Estado.choices, empty_label="Todos")
     provincia = django_filters.ChoiceFilter(label="Provincia", choices=Provincia.choices, empty_label="Todas")
     anio = django_filters.NumberFilter(label="Año")
+    archivo_fase = django_filters.ChoiceFilter(label="Archivo", choices=FaseArchivo.choices, empty_label="Todas")
     abogado = AbogadoFilter(label="Abogado", queryset=lambda request: abogados(), empty_label="Todos")
     plazo = django_filters.ChoiceFilter(label="Plazos", choices=list(plazos.TRAMOS.items()), method="por_plazo",
                                         empty_label="Todos")
 
     class Meta:
         model = ExpedientePage
-        fields = ["q", "alcance", "estado", "provincia", "anio", "abogado", "plazo"]
+        fields = ["q", "alcance", "estado", "provincia", "anio", "archivo_fase", "abogado", "plazo"]
 
     def buscar(self, queryset, name, valor):
         return expedientes_buscar(queryset, valor)
