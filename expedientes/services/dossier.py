@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from archivo.fases import solo_lectura
 from expedientes.calendario import fecha_formatear
 from expedientes.custodia import custodiar
 from expedientes.documentos.dossier import dossier_pdf
@@ -42,8 +43,9 @@ TITULO = "Dossier de insolvencia"
 
 
 def dossier_armable(expediente) -> bool:
-    """The expediente's state allows a dossier (the process screen offers it only then)."""
-    return expediente.estado == Estado.INSOLVENCIA
+    """The expediente's state allows a dossier (the process screen offers it only then); a
+    closed or transferred one takes no new act (archivo.fases)."""
+    return expediente.estado == Estado.INSOLVENCIA and not solo_lectura(expediente)
 
 
 def _estado_validar(expediente) -> None:
