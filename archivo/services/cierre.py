@@ -116,6 +116,26 @@ def _contexto(expediente, *, grupos, fecha, soporte, fechas_extremas, usuario, n
     }
 
 
+def _producir(expediente, *, actuaciones, por_actuacion, directorio: str, **datos) -> tuple[dict, dict, list]:
+    """The four PDFs in `directorio` (with no row locked): each file downloaded and checked,
+    foliated after the carátula and the índice. Returns their paths by key, the folios and
+    the manifest (every document in folio order)."""
+    piezas, grupos = piezas_descargar(actuaciones, por_actuacion, directorio, para="no se cierra el expediente")
+    contexto = _contexto(expediente, grupos=grupos, **datos)
+    rutas = {clave: os.path.join(directorio, f"{clave}.pdf") for clave in TITULOS}
+    with ExitStack() as abiertos:
+        for pieza in piezas:
+            pieza_preparar(pieza, abiertos)
+        hojas, folios = maquetar(piezas, contexto, antes=ANTES)
+        foliado_escribir(piezas=piezas, hojas=hojas, antes=ANTES, folios=folios, titulo=contexto["titulo"],
+                         destino=rutas["foliado"])
+    hojas["rotulo"] = pdf_renderizar("archivo/cierre/rotulo.html", {**contexto, "folios": folios})
+    for clave in ("caratula", "indice", "rotulo"):
+        with open(rutas[clave], "wb") as destino:
+            destino.write(hojas[clave])
+    return rutas, folios, [p.fila() for p in piezas]
+
+
 def _custodiar_todos(archivos: list[tuple[str, str]], registrar, custodiados=()):
     """Take every file (path, name) into custody, all or nothing. custodiar takes one file
     per call, so the calls nest: each one's `registrar` takes the next file, and the
@@ -158,21 +178,9 @@ def expediente_cerrar(*, expediente, usuario, soporte=Soporte.HIBRIDO, fecha=Non
     numero = expediente.cierres.count() + 1  # checked again under the lock
     nombre = f"{expediente.numero}-cierre-{numero}"
     with tempfile.TemporaryDirectory(prefix="cierre-", dir=settings.CUSTODIA["TEMP_DIR"]) as directorio:
-        piezas, grupos = piezas_descargar(actuaciones, por_actuacion, directorio, para="no se cierra el expediente")
-        contexto = _contexto(expediente, grupos=grupos, fecha=fecha, soporte=soporte, fechas_extremas=extremas,
-                             usuario=usuario, numero=numero)
-        rutas = {clave: os.path.join(directorio, f"{clave}.pdf") for clave in TITULOS}
-        with ExitStack() as abiertos:
-            for pieza in piezas:
-                pieza_preparar(pieza, abiertos)
-            hojas, folios = maquetar(piezas, contexto, antes=ANTES)
-            foliado_escribir(piezas=piezas, hojas=hojas, antes=ANTES, folios=folios, titulo=contexto["titulo"],
-                             destino=rutas["foliado"])
-        hojas["rotulo"] = pdf_renderizar("archivo/cierre/rotulo.html", {**contexto, "folios": folios})
-        for clave in ("caratula", "indice", "rotulo"):
-            with open(rutas[clave], "wb") as destino:
-                destino.write(hojas[clave])
-        manifiesto = [p.fila() for p in piezas]
+        rutas, folios, manifiesto = _producir(
+            expediente, actuaciones=actuaciones, por_actuacion=por_actuacion, directorio=directorio, fecha=fecha,
+            soporte=soporte, fechas_extremas=extremas, usuario=usuario, numero=numero)
         orden = ["foliado", "caratula", "indice", "rotulo"]
 
         def registrar(custodiados) -> Cierre:
@@ -186,7 +194,7 @@ def expediente_cerrar(*, expediente, usuario, soporte=Soporte.HIBRIDO, fecha=Non
                 raise ValidationError("Otro cierre de este expediente se registró a la vez. No se guardó nada.")
             actuacion = actuacion_registrar(
                 expediente=bloqueado, tipo=TipoActuacion.CIERRE, fecha=fecha, numero=str(numero), usuario=usuario,
-                resumen=f"{len(piezas)} archivos, {folios['total']} folios; soporte {Soporte(soporte).label.lower()}.")
+                resumen=f"{len(manifiesto)} archivos, {folios['total']} folios; soporte {Soporte(soporte).label.lower()}.")
             versiones = {}
             for clave, custodiado in zip(orden, custodiados):
                 versiones[clave] = adjunto_registrar(actuacion=actuacion, titulo=TITULOS[clave], custodiado=custodiado,
@@ -202,7 +210,7 @@ def expediente_cerrar(*, expediente, usuario, soporte=Soporte.HIBRIDO, fecha=Non
                 accion=Accion.CIERRE, usuario=usuario, expediente=bloqueado, objeto=f"Cierre n.º {numero}",
                 sha256=versiones["foliado"].sha256,
                 datos={"cierre": cierre.pk, "numero": numero, "fecha": fecha, "folios": folios["total"],
-                       "soporte": soporte, "archivos": len(piezas),
+                       "soporte": soporte, "archivos": len(manifiesto),
                        "versiones": {clave: str(v.uuid) for clave, v in versiones.items()}})
             return cierre
 
