@@ -11,6 +11,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 from wagtail import hooks
 
+from archivo.fases import FaseArchivo
 from archivo.models import Soporte
 from archivo.services.cierre import TITULOS, cierre_acciones, cierre_vigente, expediente_cerrar, expediente_reabrir
 from expedientes.custodia import ArchivoRechazado
@@ -38,8 +39,9 @@ def _documentos(cierre) -> list[AdjuntoVersion]:
 
 
 def cierre_contexto(*, expediente, usuario) -> dict:
-    """What the «Archivo» block of the process screen shows."""
-    cierre = cierre_vigente(expediente)
+    """What the «Archivo» block of the process screen shows (an expediente in trámite has no
+    vigente cierre: no query for it)."""
+    cierre = None if expediente.archivo_fase == FaseArchivo.TRAMITE else cierre_vigente(expediente)
     return {"cierre": cierre, "documentos": _documentos(cierre),
             "acciones": cierre_acciones(expediente=expediente, usuario=usuario),
             "form_cerrar": CierreForm(prefix="cierre"), "form_reabrir": ReaperturaForm(prefix="reapertura")}
