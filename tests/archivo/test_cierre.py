@@ -269,3 +269,18 @@ def test_pantallas_cerrar_reabrir_y_editor_de_wagtail(client, expediente, actuac
     expediente.refresh_from_db()
     assert expediente.archivo_fase == FaseArchivo.TRAMITE
     assert re.search(r"Cerrar expediente", _proceso(client, expediente))
+
+
+@pytest.mark.parametrize("fase, motivo", [(FaseArchivo.CENTRAL, "transferido al Archivo Central"),
+                                          (FaseArchivo.ELIMINADO, "eliminado por baja documental"),
+                                          (FaseArchivo.TRAMITE, "no está cerrado")])
+def test_solo_se_reabre_un_expediente_cerrado(expediente, usuarios, fase, motivo):
+    from expedientes.models import ExpedientePage
+
+    ExpedientePage.objects.filter(pk=expediente.pk).update(archivo_fase=fase)
+    with pytest.raises(ValidationError) as error:
+        expediente_reabrir(expediente=expediente, usuario=usuarios["jefe"], motivo="Revisión")
+    assert motivo in error.value.messages[0]
+    expediente.refresh_from_db()
+    assert expediente.archivo_fase == fase
+    assert not RegistroCustodia.objects.filter(accion=RegistroCustodia.Accion.REAPERTURA).exists()
