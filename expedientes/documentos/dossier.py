@@ -1,184 +1,16 @@
 """The insolvency dossier as one PDF: a cover with the index (each document with its folios),
 the documents' own pages, and the manifest (every file with its SHA-256); every page
-foliated in its top right corner, the way the paper file is.
+foliated in its top right corner, the way the paper file is (documentos/foliado.py)."""
 
-The documents come in as local files (the service read them from the store and checked
-their SHA-256): nothing here touches the database or the store. Cover, index and manifest
-are WeasyPrint (like every generated document); joining and stamping pages is pypdf."""
-
-import io
-import logging
 from contextlib import ExitStack
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
-from PIL import Image, ImageSequence
-from pypdf import PageObject, PdfReader, PdfWriter, Transformation
-from pypdf.errors import PyPdfError
-from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+from .foliado import Hoja, Pieza, foliado_escribir, maquetar, pieza_preparar
 
-from expedientes.custodia.tipos import PERMITIDOS
+__all__ = ["Pieza", "dossier_pdf"]
 
-from . import pdf_renderizar
-
-logger = logging.getLogger(__name__)
-
-PDF = "application/pdf"
-# Scanned pages: each image becomes a page (a multi-page TIFF, several) at its own density.
-IMAGENES = {"image/jpeg", "image/png", "image/tiff"}
-PPI_POR_DEFECTO = 300  # digitised institutional records (Regla Técnica Nacional)
-# The index and the manifest are laid out knowing their own length; it settles in 2 rounds.
-RONDAS = 4
-
-
-@dataclass
-class Pieza:
-    """One file of the dossier: its manifest row, where its bytes are, how many pages it
-    gives, or why it is not incorporated."""
-
-    datos: dict  # actuación, titulo, nombre, version, sha256, tamano, tipo_mime ...
-    ruta: str
-    paginas: int = 0
-    observacion: str = ""
-    folio_desde: int | None = None
-    folio_hasta: int | None = None
-    lector: PdfReader | None = field(default=None, repr=False)
-
-    @property
-    def incorporada(self) -> bool:
-        return self.paginas > 0
-
-    @property
-    def rango(self) -> str:
-        return _rango(self.folio_desde, self.folio_hasta) if self.incorporada else ""
-
-    def fila(self) -> dict:
-        """Its row in the manifest (JSON and PDF)."""
-        return {**self.datos, "incorporado": self.incorporada, "paginas": self.paginas,
-                "folio_desde": self.folio_desde, "folio_hasta": self.folio_hasta,
-                "observacion": self.observacion}
-
-
-def _rango(desde: int, hasta: int) -> str:
-    return str(desde) if desde == hasta else f"{desde}–{hasta}"
-
-
-def _lector(ruta: str, archivos: ExitStack) -> PdfReader:
-    # from an open file, read as the join needs it (from a path pypdf would load it whole)
-    lector = PdfReader(archivos.enter_context(open(ruta, "rb")), strict=False)
-    if lector.is_encrypted and not lector.decrypt(""):
-        raise PermissionError
-    # a broken page tree or page box fails here, not half-way through the join
-    if any(float(p.cropbox.width) <= 0 or float(p.cropbox.height) <= 0 for p in lector.pages):
-        raise ValueError("página sin tamaño")
-    return lector
-
-
-def _imagen_a_pdf(origen: str, destino: str) -> None:
-    with Image.open(origen) as imagen:
-        ppi = imagen.info.get("dpi", (PPI_POR_DEFECTO,))[0] or PPI_POR_DEFECTO
-        cuadros = [c.convert("RGB") if c.mode not in ("1", "L", "RGB", "CMYK") else c.copy()
-                   for c in ImageSequence.Iterator(imagen)]
-    cuadros[0].save(destino, "PDF", save_all=True, append_images=cuadros[1:], resolution=float(ppi))
-
-
-def pieza_preparar(pieza: Pieza, archivos: ExitStack) -> None:
-    """Open the file as pages: a PDF as it is, an image converted; any other format (office
-    documents) is listed in the index and the manifest, not incorporated. The files stay
-    open in `archivos` until the dossier is written."""
-    tipo = pieza.datos["tipo_mime"]
-    try:
-        if tipo in IMAGENES:
-            convertida = f"{pieza.ruta}.pdf"
-            _imagen_a_pdf(pieza.ruta, convertida)
-            pieza.ruta = convertida
-        elif tipo != PDF:
-            etiqueta = PERMITIDOS.get(tipo, (tipo,))[0]
-            pieza.observacion = f"no incorporado (formato {etiqueta})"
-            return
-        pieza.lector = _lector(pieza.ruta, archivos)
-        pieza.paginas = len(pieza.lector.pages)
-    except PermissionError:
-        pieza.observacion = "no incorporado (PDF protegido con contraseña)"
-    except (PyPdfError, OSError, ValueError, Image.DecompressionBombError) as error:
-        logger.warning("Dossier: %s no se pudo leer: %r", pieza.datos.get("nombre"), error)
-        pieza.observacion = "no incorporado (archivo ilegible)"
-    if not pieza.incorporada and not pieza.observacion:
-        pieza.observacion = "no incorporado (sin páginas)"
-
-
-def _paginas(pdf: bytes) -> int:
-    return len(PdfReader(io.BytesIO(pdf)).pages)
-
-
-def _folios_asignar(piezas: list[Pieza], primero: int) -> int:
-    """Give each incorporated piece its folios from `primero`; the next free folio."""
-    folio = primero
-    for pieza in piezas:
-        if pieza.incorporada:
-            pieza.folio_desde, pieza.folio_hasta = folio, folio + pieza.paginas - 1
-            folio += pieza.paginas
-    return folio
-
-
-def _maquetar(piezas: list[Pieza], contexto: dict) -> tuple[bytes, bytes, dict]:
-    """Cover+index and manifest, rendered until their own page counts stop changing (the
-    index names the manifest's folios, the manifest every document's)."""
-    paginas_indice, paginas_manifiesto = 1, 1
-    for _ronda in range(RONDAS):
-        manifiesto_desde = _folios_asignar(piezas, paginas_indice + 1)
-        folios = {"indice": (1, paginas_indice),
-                  "manifiesto": (manifiesto_desde, manifiesto_desde + paginas_manifiesto - 1),
-                  "total": manifiesto_desde + paginas_manifiesto - 1}
-        rangos = {clave: _rango(*folios[clave]) for clave in ("indice", "manifiesto")}
-        datos = {**contexto, "piezas": piezas, "folios": folios, "rangos": rangos}
-        indice = pdf_renderizar("expedientes/documentos/dossier_indice.html", datos)
-        manifiesto = pdf_renderizar("expedientes/documentos/dossier_manifiesto.html", datos)
-        if (_paginas(indice), _paginas(manifiesto)) == (paginas_indice, paginas_manifiesto):
-            return indice, manifiesto, folios
-        paginas_indice, paginas_manifiesto = _paginas(indice), _paginas(manifiesto)
-    raise ValidationError("No se pudo maquetar el índice del dossier; intente de nuevo.")
-
-
-# Helvetica (one of the 14 fonts every PDF reader has: nothing embedded) widths in 1/1000 em
-# of the only characters a folio uses.
-_ANCHOS = {**dict.fromkeys("0123456789", 556), "F": 611, "o": 556, "l": 222, "i": 222, " ": 278}
-_CUERPO = 10  # pt
-_MARGEN = 18  # pt from the top and right edges
-
-
-def _sello(ancho: float, alto: float, folio: int) -> PageObject:
-    """A transparent page with «Folio N» on a white label in its top right corner."""
-    texto = f"Folio {folio}"
-    largo = sum(_ANCHOS[c] for c in texto) * _CUERPO / 1000
-    x, y = ancho - _MARGEN - largo, alto - _MARGEN - _CUERPO
-    sello = PageObject.create_blank_page(width=ancho, height=alto)
-    fuente = DictionaryObject({
-        NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
-        NameObject("/BaseFont"): NameObject("/Helvetica"),
-        NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
-    })
-    sello[NameObject("/Resources")] = DictionaryObject(
-        {NameObject("/Font"): DictionaryObject({NameObject("/FFolio"): fuente})})
-    contenido = DecodedStreamObject()
-    contenido.set_data(
-        (f"q 1 g {x - 3:.2f} {y - 3:.2f} {largo + 6:.2f} {_CUERPO + 4} re f "
-         f"0 g BT /FFolio {_CUERPO} Tf {x:.2f} {y:.2f} Td ({texto}) Tj ET Q").encode("ascii"))
-    sello[NameObject("/Contents")] = contenido
-    return sello
-
-
-def _foliar(escritor: PdfWriter) -> None:
-    for folio, pagina in enumerate(escritor.pages, start=1):
-        # a page shown rotated gets its rotation into the content first: the folio then
-        # sits in the corner the reader sees as the top right
-        pagina.transfer_rotation_to_content()
-        caja = pagina.cropbox
-        pagina.merge_transformed_page(
-            _sello(float(caja.width), float(caja.height), folio),
-            Transformation().translate(float(caja.left), float(caja.bottom)),
-        )
+ANTES = [Hoja("indice", "expedientes/documentos/dossier_indice.html", "Índice")]
+DESPUES = [Hoja("manifiesto", "expedientes/documentos/dossier_manifiesto.html", "Manifiesto")]
 
 
 def dossier_pdf(*, piezas: list[Pieza], contexto: dict, destino: str | Path) -> dict:
@@ -187,30 +19,8 @@ def dossier_pdf(*, piezas: list[Pieza], contexto: dict, destino: str | Path) -> 
     with ExitStack() as archivos:
         for pieza in piezas:
             pieza_preparar(pieza, archivos)
-        indice, manifiesto, folios = _maquetar(piezas, contexto)
-        _unir(piezas, indice, manifiesto, folios, contexto["titulo"], destino)
+        hojas, folios = maquetar(piezas, contexto, antes=ANTES, despues=DESPUES)
+        foliado_escribir(piezas=piezas, hojas=hojas, antes=ANTES, despues=DESPUES, folios=folios,
+                         titulo=contexto["titulo"], destino=destino,
+                         ayuda="Suba una versión legible o quite su actuación de la selección.")
     return folios
-
-
-def _unir(piezas, indice: bytes, manifiesto: bytes, folios: dict, titulo: str, destino) -> None:
-    escritor = PdfWriter()
-    try:
-        escritor.append(PdfReader(io.BytesIO(indice)), outline_item="Índice", import_outline=False)
-        for orden, pieza in enumerate(piezas, start=1):
-            if pieza.incorporada:
-                marcador = f"{orden}. {pieza.datos['actuacion']} — {pieza.datos['titulo']}"
-                try:
-                    escritor.append(pieza.lector, outline_item=marcador[:200], import_outline=False)
-                except (PyPdfError, ValueError, KeyError) as error:
-                    raise ValidationError(
-                        f"El archivo «{pieza.datos['nombre']}» no pudo incorporarse al dossier ({error}). "
-                        "Suba una versión legible o quite su actuación de la selección."
-                    ) from error
-        escritor.append(PdfReader(io.BytesIO(manifiesto)), outline_item="Manifiesto", import_outline=False)
-        if len(escritor.pages) != folios["total"]:
-            raise ValidationError("El dossier no tiene los folios que su índice anuncia; intente de nuevo.")
-        _foliar(escritor)
-        escritor.add_metadata({"/Title": titulo, "/Creator": "Portal Coactivas"})
-        escritor.write(str(destino))
-    finally:
-        escritor.close()

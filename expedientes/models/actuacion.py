@@ -29,6 +29,8 @@ class TipoActuacion(models.TextChoices):
     INFORME_INSOLVENCIA = "informe_insolvencia", _("Informe de insolvencia")
     # the PDF sent to Asesoría Jurídica (services/dossier.py), as an act of the file
     DOSSIER_INSOLVENCIA = "dossier_insolvencia", _("Dossier de insolvencia")
+    # índice, carátula, rótulo and foliated copy of a closed file (archivo/services/cierre.py)
+    CIERRE = "cierre", _("Cierre del expediente")
     OTRO = "otro", _("Otra actuación")
 
 

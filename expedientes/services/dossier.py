@@ -10,7 +10,6 @@ reconciliation of the store knows it, and the paper file's order holds: the remi
 Asesoría Jurídica is an act of the proceeding. Asesoría reaches it only through the dossier
 (its download checks the dossier's policy, not the expediente's)."""
 
-import hashlib
 import os
 import tempfile
 import uuid
@@ -20,13 +19,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from archivo.fases import solo_lectura
 from expedientes.calendario import fecha_formatear
-from expedientes.custodia import almacen, custodiar
-from expedientes.documentos.dossier import Pieza, dossier_pdf
+from expedientes.custodia import custodiar
+from expedientes.documentos.dossier import dossier_pdf
 from expedientes.estados import Estado
 from expedientes.models import (
     ActualizacionJuicio,
-    AdjuntoVersion,
     DossierActuacion,
     DossierInsolvencia,
     EstadoDossier,
@@ -37,15 +36,16 @@ from permisos import auditoria, policies
 
 from .actuaciones import actuacion_registrar
 from .adjuntos import adjunto_registrar
+from .foliado import huellas, piezas_descargar, versiones_vigentes
 from .proceso import expediente_bloquear
 
 TITULO = "Dossier de insolvencia"
-BLOQUE = 1024 * 1024
 
 
 def dossier_armable(expediente) -> bool:
-    """The expediente's state allows a dossier (the process screen offers it only then)."""
-    return expediente.estado == Estado.INSOLVENCIA
+    """The expediente's state allows a dossier (the process screen offers it only then); a
+    closed or transferred one takes no new act (archivo.fases)."""
+    return expediente.estado == Estado.INSOLVENCIA and not solo_lectura(expediente)
 
 
 def _estado_validar(expediente) -> None:
@@ -68,59 +68,6 @@ def _elegidas(expediente, actuaciones) -> list:
     if not any(a.tipo == TipoActuacion.INFORME_INSOLVENCIA for a in elegidas):
         raise ValidationError("El dossier incluye el informe de insolvencia: elija también su actuación.")
     return elegidas
-
-
-def _ultimas_versiones(elegidas) -> dict[int, list[AdjuntoVersion]]:
-    """Each chosen actuación's files in the order they were added, at their latest version."""
-    ultimas = (AdjuntoVersion.objects.filter(adjunto__actuacion__in=elegidas).select_related("adjunto")
-               .order_by("adjunto_id", "-numero").distinct("adjunto_id"))
-    por_actuacion = {a.pk: [] for a in elegidas}
-    for version in sorted(ultimas, key=lambda v: (v.adjunto.creado_en, v.adjunto_id)):
-        por_actuacion[version.adjunto.actuacion_id].append(version)
-    return por_actuacion
-
-
-def _huellas(por_actuacion) -> list[int]:
-    return sorted(v.pk for versiones in por_actuacion.values() for v in versiones)
-
-
-def _descargar(version: AdjuntoVersion, ruta: str) -> None:
-    """The exact stored version to a local file, checked against its SHA-256: the manifest
-    states the hash of what the dossier holds, not of what the database says."""
-    cuerpo = almacen.abrir(almacen.ObjetoAlmacenado(version.clave, version.version_s3))
-    huella = hashlib.sha256()
-    try:
-        with open(ruta, "wb") as destino:
-            for bloque in cuerpo.iter_chunks(BLOQUE):
-                huella.update(bloque)
-                destino.write(bloque)
-    finally:
-        cuerpo.close()
-    if huella.hexdigest() != version.sha256:
-        raise ValidationError(
-            f"El archivo «{version.nombre_original}» (versión {version.numero}) no coincide con su huella "
-            "SHA-256 registrada: no se arma el dossier. Avise al administrador (control de integridad)."
-        )
-
-
-def _piezas(elegidas, por_actuacion, directorio: str) -> tuple[list[Pieza], list[dict]]:
-    piezas, actuaciones = [], []
-    for actuacion in elegidas:
-        propias = []
-        for version in por_actuacion[actuacion.pk]:
-            ruta = os.path.join(directorio, f"{len(piezas) + 1:04d}")
-            _descargar(version, ruta)
-            pieza = Pieza(ruta=ruta, datos={
-                "orden": len(piezas) + 1, "actuacion": actuacion.title, "actuacion_id": actuacion.pk,
-                "adjunto": str(version.adjunto.uuid), "titulo": version.adjunto.titulo,
-                "version": version.numero, "version_uuid": str(version.uuid),
-                "nombre": version.nombre_original, "tipo_mime": version.tipo_mime,
-                "tamano": version.tamano, "sha256": version.sha256,
-            })
-            piezas.append(pieza)
-            propias.append(pieza)
-        actuaciones.append({"titulo": actuacion.title, "piezas": propias})
-    return piezas, actuaciones
 
 
 def _contexto(expediente, *, actuaciones, armado_en, usuario, referencia) -> dict:
@@ -150,10 +97,11 @@ def dossier_armar(*, expediente, actuaciones, usuario) -> DossierInsolvencia:
     expediente.refresh_from_db()
     _estado_validar(expediente)
     elegidas = _elegidas(expediente, actuaciones)
-    por_actuacion = _ultimas_versiones(elegidas)
+    por_actuacion = versiones_vigentes(elegidas)
     referencia, armado_en = uuid.uuid4(), timezone.now()
     with tempfile.TemporaryDirectory(prefix="dossier-", dir=settings.CUSTODIA["TEMP_DIR"]) as directorio:
-        piezas, por_actuacion_piezas = _piezas(elegidas, por_actuacion, directorio)
+        piezas, por_actuacion_piezas = piezas_descargar(elegidas, por_actuacion, directorio,
+                                                         para="no se arma el dossier")
         contexto = _contexto(expediente, actuaciones=por_actuacion_piezas, armado_en=armado_en,
                              usuario=usuario, referencia=referencia)
         ruta = os.path.join(directorio, "dossier.pdf")
@@ -168,7 +116,7 @@ def dossier_armar(*, expediente, actuaciones, usuario) -> DossierInsolvencia:
         def registrar(custodiado):
             bloqueado = expediente_bloquear(expediente)
             _estado_validar(bloqueado)
-            if _huellas(_ultimas_versiones(elegidas)) != _huellas(por_actuacion):
+            if huellas(versiones_vigentes(elegidas)) != huellas(por_actuacion):
                 raise ValidationError("Mientras se armaba el dossier cambió un archivo de las actuaciones "
                                       "elegidas. No se guardó nada: ármelo de nuevo.")
             # numbered per expediente (the lock makes the count exact): two dossiers of one

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from archivo.pantallas.cierre import cierre_contexto
 from expedientes import forms_proceso as f
 from expedientes import plazos
 from expedientes.custodia import ArchivoRechazado
@@ -209,6 +210,7 @@ class ProcesoView(WagtailAdminTemplateMixin, TemplateView):
             correcciones=e.correcciones.select_related("usuario"),
             dossiers=dossiers_de(self.request.user, e),
             puede_armar_dossier=dossier_armable(e) and policies.dossier_puede_armar(self.request.user, e),
+            archivo_cierre=cierre_contexto(expediente=e, usuario=self.request.user),
             emitidos=[(d, documento_diferencias(d, expediente=e))
                       for d in e.documentos_emitidos.select_related("version__adjunto__actuacion")],
             **kwargs,

@@ -129,6 +129,7 @@ _PK_POR_ESPACIO = {  # `pk` of other models: a real object, so «existing» is r
     "wagtailsnippets_expedientes_diaespecial": lambda e: _pk(DiaEspecial),
     "expedientes_proceso": lambda e: e.pk, "expedientes_proceso_accion": lambda e: e.pk,
     "dossier_armar": lambda e: e.pk, "expedientes_estado_cuenta": lambda e: e.pk,
+    "archivo_cierre_": lambda e: e.pk,  # archivo_cierre_cerrar, archivo_cierre_reabrir: the expediente
 }
 
 
