@@ -12,7 +12,7 @@ class Command(BaseCommand):
     help = ("Auditoría de integridad del almacén: vuelve a leer cada versión guardada (adjuntos de los "
             "expedientes y documentos del archivo) y compara su SHA-256 y su tamaño con el registro. "
             "Continúa la auditoría en curso, si la hay. Sale con 0 si todo coincide; con 1 si hay "
-            "versiones alteradas o faltantes; con 2 si solo hubo errores de lectura; con 3 si no pudo avanzar.")
+            "versiones alteradas, faltantes o ilegibles; con 3 si no pudo avanzar.")
 
     def add_arguments(self, parser):
         parser.add_argument("--lote", type=int, default=None,
@@ -48,10 +48,9 @@ class Command(BaseCommand):
         for hallazgo in auditoria.hallazgos.order_by("pk")[:50]:
             self.stderr.write(f"  {hallazgo.get_tipo_display()}: {hallazgo.registro} "
                               f"({hallazgo.clave} {hallazgo.version_s3}) {hallazgo.detalle}")
-        if auditoria.alteradas or auditoria.faltantes:
-            raise CommandError(f"Integridad comprometida: {auditoria.alteradas} versiones alteradas y "
-                               f"{auditoria.faltantes} faltantes (auditoría n.º {auditoria.pk}).", returncode=1)
-        if auditoria.errores:
-            raise CommandError(f"{auditoria.errores} versiones no se pudieron leer (auditoría n.º "
-                               f"{auditoria.pk}); vuelva a intentarlo más tarde.", returncode=2)
+        if auditoria.alteradas or auditoria.faltantes or auditoria.errores:
+            # a damaged needle may come back as a read error (SeaweedFS checks its CRC): alert too
+            raise CommandError(f"Integridad comprometida en la auditoría n.º {auditoria.pk}: "
+                               f"{auditoria.alteradas} versiones alteradas, {auditoria.faltantes} faltantes y "
+                               f"{auditoria.errores} ilegibles.", returncode=1)
         self.stdout.write(self.style.SUCCESS("Todas las versiones revisadas coinciden con su registro."))
