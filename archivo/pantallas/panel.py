@@ -1,11 +1,11 @@
 """The archivists' dashboard («Panel del archivo», issue 10 item 9), its short version on the
 admin home for the Archivo Central, and the fixity audits' screen. Figures come from
 archivo.selectors.panel_resumen (one query each); links go to the other archive screens by
-URL name, each shown only once that screen exists."""
+URL name, each shown only where that screen exists and the user may open it."""
 
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.views.generic import TemplateView
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -19,8 +19,8 @@ from permisos.policies import q_expedientes
 
 
 def archivo_puede_ver(usuario) -> bool:
-    """Any permission of the archive app (the roles grant its view_* with every other)."""
-    return usuario.is_active and usuario.has_module_perms("archivo")
+    """Any view permission of the archive app (read once per request with the user's others)."""
+    return usuario.is_active and any(p.startswith("archivo.view_") for p in usuario.get_all_permissions())
 
 
 def fijeza_puede_ver(usuario) -> bool:
@@ -30,6 +30,28 @@ def fijeza_puede_ver(usuario) -> bool:
 def es_del_archivo_central(usuario) -> bool:
     """The archivists (cotejo of transfers is the Archivo Central's own act)."""
     return usuario.is_active and usuario.has_perm("archivo.cotejar_transferencia")
+
+
+def _url(nombre: str, consulta: str = "") -> str | None:
+    try:
+        return reverse(nombre) + consulta
+    except NoReverseMatch:  # that archive screen is not installed
+        return None
+
+
+def enlaces(usuario) -> dict:
+    """Where each figure of the dashboard leads, for this user (None: no link)."""
+    return {
+        "transferibles": _url("archivo_transferencia_nueva") if usuario.has_perm("archivo.solicitar_transferencia")
+        else None,
+        "eliminables": _url("archivo_baja_nueva") if usuario.has_perm("archivo.add_bajadocumental") else None,
+        "por_cotejar": _url("archivo_transferencias", "?estado=solicitada"),
+        "prestamos_vencidos": _url("archivo_prestamos", "?estado=vencidos"),
+        "impugnados": _url("archivo_impugnados"),
+        "fijeza": _url("archivo_fijeza") if fijeza_puede_ver(usuario) else None,
+        "tpcd": _url("archivo_tpcd"),
+        "panel": _url("archivo_panel"),
+    }
 
 
 class _ArchivoMixin(WagtailAdminTemplateMixin):
@@ -49,7 +71,8 @@ class PanelView(_ArchivoMixin, TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**panel_resumen(self.request.user), **kwargs)
+        return super().get_context_data(**panel_resumen(self.request.user), enlaces=enlaces(self.request.user),
+                                        **kwargs)
 
 
 class FijezaView(_ArchivoMixin, TemplateView):
@@ -101,7 +124,7 @@ class PanelInicio(Component):
         self.usuario = request.user
 
     def get_context_data(self, parent_context):
-        return panel_resumen(self.usuario)
+        return {**panel_resumen(self.usuario), "enlaces": enlaces(self.usuario)}
 
 
 @hooks.register("register_admin_urls")

@@ -61,6 +61,7 @@ class Lectura:
 class Avance:
     revisadas: int  # of the audit, so far
     total: int
+    en_esta_ejecucion: int
     bytes_leidos: int  # in this run
     segundos: float  # of this run
 
@@ -204,6 +205,7 @@ def fijeza_auditar(*, usuario=None, lote: int | None = None, nueva: bool = False
                 if progreso:
                     progreso(Avance(revisadas=auditoria.revisadas + len(resultados),
                                     total=max(auditoria.total, auditoria.revisadas + len(resultados)),
+                                    en_esta_ejecucion=revisadas,
                                     bytes_leidos=leidos, segundos=time.monotonic() - inicio))
             auditoria = _tanda_guardar(auditoria, especie, resultados)
     if not _pendientes(auditoria.cursor):

@@ -27,10 +27,10 @@ class Command(BaseCommand):
         def informar(avance):
             if avance.revisadas % cada:
                 return
-            mb = avance.bytes_leidos / MB
-            ritmo = mb / avance.segundos if avance.segundos else 0
+            mb, segundos = avance.bytes_leidos / MB, max(avance.segundos, 0.001)
             self.stderr.write(f"… {numero(avance.revisadas, 0)}/{numero(avance.total, 0)} versiones revisadas · "
-                              f"{numero(mb, 1)} MB leídos · {numero(ritmo, 1)} MB/s")
+                              f"{numero(mb, 1)} MB leídos · {numero(mb / segundos, 1)} MB/s · "
+                              f"{numero(avance.en_esta_ejecucion / segundos, 1)} versiones/s")
         return informar
 
     def handle(self, *args, lote=None, nueva=False, cada=100, **options):
