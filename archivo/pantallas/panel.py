@@ -57,9 +57,6 @@ def enlaces(usuario) -> dict:
 class _ArchivoMixin(WagtailAdminTemplateMixin):
     header_icon = "folder-inverse"
 
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [{"url": reverse("archivo_panel"), "label": "Archivo"}]
-
 
 class PanelView(_ArchivoMixin, TemplateView):
     template_name = "archivo/panel.html"
@@ -69,6 +66,9 @@ class PanelView(_ArchivoMixin, TemplateView):
         if not archivo_puede_ver(request.user):
             raise Http404
         return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [{"url": "", "label": self.page_title}]
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**panel_resumen(self.request.user), enlaces=enlaces(self.request.user),
@@ -88,7 +88,8 @@ class FijezaView(_ArchivoMixin, TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_breadcrumbs_items(self):
-        return super().get_breadcrumbs_items() + [{"url": "", "label": "Auditorías de integridad"}]
+        return self.breadcrumbs_items + [{"url": reverse("archivo_panel"), "label": PanelView.page_title},
+                                         {"url": "", "label": self.page_title}]
 
     def _elegida(self):
         pedida = self.request.GET.get("auditoria", "")
