@@ -176,3 +176,28 @@ def test_por_lotes_tres_ejecuciones_completan_una_auditoria(actuacion, usuarios)
     quinta = fijeza_auditar(lote=0, nueva=True)
     assert quinta.pk not in (primera.pk, cuarta.pk) and quinta.estado == EstadoAuditoria.COMPLETA
     assert fijeza_ultima() == quinta
+
+
+def test_dos_ejecuciones_a_la_vez_no_cuentan_dos_veces(actuacion, usuarios, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    from archivo.services import fijeza
+
+    for titulo in ("Uno", "Dos", "Tres"):
+        _guardar(actuacion, usuarios["secretaria"], titulo)
+    fijeza_auditar(lote=1)
+    original = fijeza.version_verificar
+
+    def otra_ejecucion_a_la_vez(**kwargs):
+        monkeypatch.setattr(fijeza, "version_verificar", original)
+        fijeza_auditar(lote=1)  # a second scheduler moves the same audit meanwhile
+        return original(**kwargs)
+
+    monkeypatch.setattr(fijeza, "version_verificar", otra_ejecucion_a_la_vez)
+    with pytest.raises(ValidationError, match="Otra ejecución"):
+        fijeza_auditar(lote=1)
+    auditoria = AuditoriaFijeza.objects.get()
+    assert (auditoria.revisadas, auditoria.correctas, auditoria.estado) == (2, 2, EstadoAuditoria.EN_CURSO)
+    assert fijeza_auditar(lote=0).estado == EstadoAuditoria.COMPLETA
+    auditoria.refresh_from_db()
+    assert (auditoria.revisadas, auditoria.correctas) == (3, 3)
