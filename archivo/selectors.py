@@ -60,8 +60,6 @@ def eliminables(hoy: date | None = None):
             .filter(fin_conservacion__lte=hoy).exclude(con_bloqueo()).exclude(en_baja_abierta()))
 
 
-
-
 def panel_resumen(usuario, hoy: date | None = None) -> dict:
     """The archivists' dashboard: one query per figure, whatever the number of expedientes.
     Figures about expedientes count only those the user may see (permisos.policies): an

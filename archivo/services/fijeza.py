@@ -24,7 +24,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from archivo.models import AuditoriaFijeza, DocumentoArchivo, EstadoAuditoria, HallazgoFijeza, TipoHallazgo
+from archivo.models import (
+    AuditoriaFijeza,
+    DocumentoArchivo,
+    EstadoAuditoria,
+    HallazgoFijeza,
+    TipoHallazgo,
+)
 from expedientes.custodia import almacen
 from expedientes.models import AdjuntoVersion, ExpedientePage
 from permisos.custodia import Accion, registro_anotar
