@@ -4,7 +4,7 @@ dashboard list them."""
 
 from datetime import date
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
 from expedientes.models import ExpedientePage
@@ -60,3 +60,36 @@ def eliminables(hoy: date | None = None):
             .filter(fin_conservacion__lte=hoy).exclude(con_bloqueo()).exclude(en_baja_abierta()))
 
 
+def panel_resumen(usuario, hoy: date | None = None) -> dict:
+    """The archivists' dashboard: one query per figure, whatever the number of expedientes.
+    Figures about expedientes count only those the user may see (permisos.policies): an
+    archivist learns nothing of the unit's files that the archive was not handed."""
+    from permisos.policies import q_expedientes
+
+    from .models import Prestamo, ProcesoImpugnado, ResultadoDepuracion, Transferencia
+    from .services.fijeza import fijeza_ultima
+
+    hoy = hoy or timezone.localdate()
+    visibles = ExpedientePage.objects.filter(q_expedientes(usuario)).values("pk")
+    depuracion = dict(ProcesoImpugnado.objects.filter(expediente__in=visibles).values_list("resultado")
+                      .annotate(n=Count("pk")).order_by())
+    total = sum(depuracion.values())
+    return {
+        "hoy": hoy,
+        "transferibles": transferibles(hoy).filter(q_expedientes(usuario)).count(),
+        "eliminables": eliminables(hoy).filter(q_expedientes(usuario)).count(),
+        # Institution-wide: how many transfer batches await the Archivo Central's cotejo (a
+        # batch names no expediente; the archivists receive every requested one).
+        "por_cotejar": Transferencia.objects.filter(estado=EstadoTransferencia.SOLICITADA).count(),
+        "prestamos_vencidos": Prestamo.objects.filter(
+            devuelto_en__isnull=True, vence_el__lt=hoy, expediente__in=visibles).count(),
+        "bloqueos": BloqueoLegal.objects.filter(levantado_en__isnull=True, expediente__in=visibles).count(),
+        # Institution-wide: the state of the store as a whole (counts of versions, no names).
+        "auditoria": fijeza_ultima(),
+        "depuracion": {
+            "total": total,
+            "resultados": [{"clave": r.value, "etiqueta": r.label, "n": depuracion.get(r.value, 0),
+                            "porcentaje": round(100 * depuracion.get(r.value, 0) / total) if total else 0}
+                           for r in ResultadoDepuracion],
+        },
+    }

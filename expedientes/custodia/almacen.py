@@ -81,12 +81,20 @@ def eliminar(objeto: ObjetoAlmacenado) -> None:
     cliente().delete_object(Bucket=bucket(), Key=objeto.clave, VersionId=objeto.version_s3)
 
 
+# What S3 answers for a version (or key) that is not there.
+INEXISTENTE = frozenset({"404", "NoSuchKey", "NoSuchVersion"})
+
+
+def inexistente(exc: ClientError) -> bool:
+    return exc.response.get("Error", {}).get("Code") in INEXISTENTE
+
+
 def metadatos(objeto: ObjetoAlmacenado) -> dict | None:
     """The user metadata of that version, or None if it is gone."""
     try:
         cabecera = cliente().head_object(Bucket=bucket(), Key=objeto.clave, VersionId=objeto.version_s3)
     except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NoSuchVersion"}:
+        if inexistente(exc):
             return None
         raise
     return cabecera.get("Metadata", {})
@@ -96,7 +104,7 @@ def existe(objeto: ObjetoAlmacenado) -> bool:
     try:
         cliente().head_object(Bucket=bucket(), Key=objeto.clave, VersionId=objeto.version_s3)
     except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NoSuchVersion"}:
+        if inexistente(exc):
             return False
         raise
     return True
