@@ -164,3 +164,34 @@ def test_un_bloqueo_puesto_tras_la_autorizacion_impide_ejecutar(usuarios, con_ar
     with pytest.raises(ValidationError, match="tiene un bloqueo legal vigente"):
         baja_ejecutar(baja=baja, usuario=usuarios["archivista"])
     assert all(almacen.existe(almacen.ObjetoAlmacenado(v.clave, v.version_s3)) for v in versiones_de(expediente))
+
+
+def test_pantallas_de_la_baja(client, usuarios, con_archivos, archivar, serie_sin_plazo):
+    expediente = archivar(con_archivos(), serie=serie_sin_plazo)
+    client.force_login(usuarios["archivista"])
+    assert client.get(reverse("archivo_bajas")).status_code == 200
+    nueva = client.get(reverse("archivo_baja_nueva")).content.decode()
+    assert expediente.numero in nueva
+    respuesta = client.post(reverse("archivo_baja_nueva"), {"expedientes": [expediente.pk], **FICHA})
+    baja = BajaDocumental.objects.get()
+    assert respuesta.status_code == 302 and respuesta["Location"] == reverse("archivo_baja", args=[baja.pk])
+    detalle = client.get(reverse("archivo_baja", args=[baja.pk])).content.decode()
+    assert "Ficha de prevaloración de la baja documental" in detalle and "Autorizar la baja" not in detalle
+    assert client.post(reverse("archivo_baja", args=[baja.pk]), {"accion": "autorizar", "referencia": "x"}).status_code == 404
+
+    client.force_login(usuarios["jefe"])
+    assert client.get(reverse("archivo_baja_nueva")).status_code == 404  # the jefe authorises, does not prepare
+    client.post(reverse("archivo_baja", args=[baja.pk]), {"accion": "autorizar", "referencia": "Acta 2026-11"})
+    baja.refresh_from_db()
+    assert baja.estado == EstadoBaja.AUTORIZADA
+
+    client.force_login(usuarios["archivista"])
+    client.post(reverse("archivo_baja", args=[baja.pk]), {"accion": "ejecutar"})
+    baja.refresh_from_db()
+    assert baja.estado == EstadoBaja.EJECUTADA
+    detalle = client.get(reverse("archivo_baja", args=[baja.pk])).content.decode()
+    assert "Acta de baja documental" in detalle and "2 versiones" in detalle
+
+    client.force_login(usuarios["abogado"])
+    assert client.get(reverse("archivo_bajas")).status_code == 404
+    assert client.get(reverse("archivo_baja", args=[baja.pk])).status_code == 404
