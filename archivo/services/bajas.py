@@ -259,7 +259,7 @@ def _item_destruir(item: BajaItem, cuando) -> None:
     """Delete every version of the item's expediente by VersionId and check it is gone; a
     refusal stops here, after recording what was deleted."""
     destruidas, rechazo = [], None
-    for version in versiones_de(item.expediente).filter(destruida_en__isnull=True):
+    for version in list(versiones_de(item.expediente).filter(destruida_en__isnull=True)):
         objeto = almacen.ObjetoAlmacenado(version.clave, version.version_s3)
         try:
             almacen.eliminar(objeto)
@@ -283,7 +283,9 @@ def _item_destruir(item: BajaItem, cuando) -> None:
 def baja_ejecutar(*, baja: BajaDocumental, usuario) -> BajaDocumental:
     """Destroy every object version of the disposal's expedientes, then record the execution:
     the acta de baja (PDF, in custody), the expedientes «eliminado», one custody-log entry
-    per expediente. The rows (versions, items, baja) stay forever."""
+    per expediente. The rows (versions, items, baja) stay forever. Call it outside any
+    transaction: the record of each expediente's deletions must commit on its own, even if
+    a later step fails (then running it again resumes)."""
     from expedientes.services.proceso import expediente_bloquear
 
     if not usuario.has_perm("archivo.ejecutar_baja"):
