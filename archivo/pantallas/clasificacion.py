@@ -15,10 +15,10 @@ from django.urls import path, reverse
 from django.views.generic import TemplateView
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from archivo.models import Fondo, Seccion, Serie
 from archivo.services.clasificacion import CAMPOS_SERIE, serie_guardar

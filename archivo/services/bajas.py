@@ -12,8 +12,8 @@ are marked. A store that refuses a deletion (retention, legal hold) stops the ex
 with what was already deleted recorded, and running it again resumes where it stopped."""
 
 import io
-from datetime import datetime
 from contextlib import contextmanager
+from datetime import datetime
 
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings

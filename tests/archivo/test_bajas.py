@@ -5,6 +5,7 @@ by VersionId, and the record of what was destroyed kept."""
 from datetime import timedelta
 
 import pytest
+from botocore.exceptions import ClientError
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -108,7 +109,7 @@ def test_despues_del_plazo_autorizada_y_ejecutada_deja_el_registro(
     assert baja.estado == EstadoBaja.EJECUTADA and baja.ejecutada_por == usuarios["archivista"]
     for version in versiones:  # gone, by VersionId (not a delete marker hiding them)
         assert not almacen.existe(almacen.ObjetoAlmacenado(version.clave, version.version_s3))
-        with pytest.raises(Exception):
+        with pytest.raises(ClientError):
             almacen.abrir(almacen.ObjetoAlmacenado(version.clave, version.version_s3)).read()
     item.refresh_from_db()
     assert {(d["clave"], d["version_s3"], d["sha256"], d["version"]) for d in item.destruido} == {
