@@ -79,6 +79,12 @@ def test_pantallas_tpcd(client, usuarios, expediente):
     assert serie.anios_gestion == 3
     historial = client.get(reverse("archivo_tpcd")).content.decode()
     assert "Nueva tabla aprobada" in historial
+    # fondos and secciones in Wagtail's model views, never deleted
+    fondo = serie.seccion.fondo
+    assert client.get(reverse("archivo_fondos:index")).status_code == 200
+    assert client.get(reverse("archivo_secciones:edit", args=[serie.seccion_id])).status_code == 200
+    client.post(reverse("archivo_fondos:delete", args=[fondo.pk]))
+    assert type(fondo).objects.filter(pk=fondo.pk).exists()
     client.force_login(usuarios["secretaria"])  # reads the TPCD, does not edit it
     assert client.get(reverse("archivo_tpcd")).status_code == 200
     assert client.get(url).status_code == 404
