@@ -93,3 +93,18 @@ def panel_resumen(usuario, hoy: date | None = None) -> dict:
                            for r in ResultadoDepuracion],
         },
     }
+
+
+def versiones_de(expediente):
+    """Every stored version of the expediente's files (all its actuaciones), oldest first."""
+    from expedientes.models import AdjuntoVersion
+
+    return (AdjuntoVersion.objects.filter(adjunto__actuacion__path__startswith=expediente.path)
+            .select_related("adjunto").order_by("adjunto_id", "numero"))
+
+
+def baja_de_version(version):
+    """The executed disposal that destroyed this version (its BajaItem), or None."""
+    return (BajaItem.objects.select_related("baja")
+            .filter(destruido__contains=[{"clave": version.clave, "version_s3": version.version_s3}])
+            .first())

@@ -4,6 +4,7 @@ policy, writes the custody log, then streams the exact S3 version."""
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
@@ -26,7 +27,13 @@ def _bloques(cuerpo):
 
 def version_servir(request, version):
     """The one way a stored version leaves: custody log, then exactly that S3 version as a
-    download. The caller has asked its policy first."""
+    download. The caller has asked its policy first. A version destroyed by a baja
+    documental says so (410) instead of failing at the store."""
+    if version.destruida_en:
+        from archivo.selectors import baja_de_version
+
+        return render(request, "permisos/version_destruida.html",
+                      {"version": version, "item": baja_de_version(version)}, status=410)
     cuerpo = almacen.abrir(almacen.ObjetoAlmacenado(version.clave, version.version_s3))
     auditoria.custodia_registrar(
         accion=auditoria.DESCARGA, version=version, usuario=request.user, request=request

@@ -138,3 +138,10 @@ def bucket_preparar(*, object_lock: bool = True) -> bool:
 def bucket_estado() -> str:
     """'Enabled' when the bucket exists with versioning on; raises if unreachable."""
     return cliente().get_bucket_versioning(Bucket=bucket()).get("Status", "")
+
+
+def retencion_legal_fijar(objeto: ObjetoAlmacenado, activa: bool) -> None:
+    """S3 legal hold ON/OFF on exactly that version (archivo.services.bloqueos): while ON,
+    no one can delete it, whatever its retention says."""
+    cliente().put_object_legal_hold(Bucket=bucket(), Key=objeto.clave, VersionId=objeto.version_s3,
+                                    LegalHold={"Status": "ON" if activa else "OFF"})

@@ -8,10 +8,12 @@ from permisos import auditoria
 
 
 def _version_registrar(*, adjunto: Adjunto, custodiado: ArchivoCustodiado, usuario, **origen) -> AdjuntoVersion:
+    from archivo.services.bloqueos import version_nueva_retener
+
     from .proceso import expediente_bloquear
 
     # A closed expediente takes no new version (the lock orders this against its cierre).
-    expediente_bloquear(adjunto.actuacion.get_parent())
+    expediente = expediente_bloquear(adjunto.actuacion.get_parent())
     # Lock the attachment: concurrent uploads to it get consecutive numbers.
     Adjunto.objects.select_for_update().only("pk").get(pk=adjunto.pk)
     ultimo = adjunto.versiones.aggregate(m=Max("numero"))["m"] or 0
@@ -19,6 +21,8 @@ def _version_registrar(*, adjunto: Adjunto, custodiado: ArchivoCustodiado, usuar
                              **custodiado.campos(), **origen)
     version.full_clean()
     version.save()
+    # on a held expediente the new version is held too (after the commit, never under the lock)
+    version_nueva_retener(expediente=expediente, version=version)
     auditoria.custodia_registrar(accion=auditoria.VERSION_REGISTRADA, version=version, usuario=usuario)
     return version
 

@@ -17,6 +17,7 @@ from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver
 from wagtail.models import Collection, Site, Task, Workflow
 
+from archivo.models import BajaDocumental, Fondo, Seccion, Serie
 from expedientes.models import DiaEspecial, PlantillaDocumento, TasaInteres
 from expedientes.services.adjuntos import adjunto_crear
 from expedientes.services.cuenta import pago_registrar
@@ -130,6 +131,9 @@ _PK_POR_ESPACIO = {  # `pk` of other models: a real object, so «existing» is r
     "expedientes_proceso": lambda e: e.pk, "expedientes_proceso_accion": lambda e: e.pk,
     "dossier_armar": lambda e: e.pk, "expedientes_estado_cuenta": lambda e: e.pk,
     "archivo_cierre_": lambda e: e.pk,  # archivo_cierre_cerrar, archivo_cierre_reabrir: the expediente
+    # the archive (issue 10): a real serie of the TPCD, a real disposal when there is one
+    "archivo_serie_editar": lambda e: _pk(Serie), "archivo_baja": lambda e: _pk(BajaDocumental),
+    "archivo_fondos": lambda e: _pk(Fondo), "archivo_secciones": lambda e: _pk(Seccion),
 }
 
 
