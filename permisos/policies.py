@@ -290,6 +290,25 @@ def actuacion_puede_adjuntar(usuario, actuacion) -> bool:
     return actuacion.permissions_for_user(usuario).can_edit()
 
 
+def documento_archivo_puede_ver(usuario, documento=None) -> bool:
+    """The archive's own records (inventories, actas, manifests...): who reads the archive
+    (archivists, the auditor, the jefe, the secretaría: permisos/roles.py)."""
+    return _activo(usuario) and usuario.has_perm("archivo.view_documentoarchivo")
+
+
+def transferencias_visibles(usuario, qs: QuerySet) -> QuerySet:
+    """Transfers to the Archivo Central: who reads the archive sees them; a draft (borrador)
+    is the unit's work, not yet handed over: only who prepares transfers, and who reads
+    every expediente, see it."""
+    from archivo.models import EstadoTransferencia
+
+    if not _activo(usuario) or not usuario.has_perm("archivo.view_transferencia"):
+        return qs.none()
+    if _lee_todo(usuario) or usuario.has_perm("archivo.solicitar_transferencia"):
+        return qs
+    return qs.exclude(estado=EstadoTransferencia.BORRADOR)
+
+
 def registro_custodia_puede_ver(usuario) -> bool:
     """The custody log (reading and exporting it): the jefe and the auditor (permisos/roles.py)."""
     return _activo(usuario) and usuario.has_perm("permisos.ver_registro_custodia")

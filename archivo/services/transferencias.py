@@ -465,3 +465,16 @@ def transferencia_rechazar(*, transferencia, usuario, motivo: str) -> Transferen
                             objeto=f"Transferencia {actual.numero} rechazada",
                             datos={"transferencia": actual.numero, "motivo": motivo})
     return actual
+
+
+def transferencia_acciones(*, transferencia, usuario) -> set[str]:
+    """What the user may do with the transfer now (the screen shows only these)."""
+    estado, acciones = transferencia.estado, set()
+    if usuario.has_perm(SOLICITAR) and estado == EstadoTransferencia.BORRADOR:
+        acciones |= {"agregar", "quitar", "solicitar"}
+    if usuario.has_perm(COTEJAR):
+        if estado == EstadoTransferencia.SOLICITADA:
+            acciones |= {"cotejar", "revisar", "rechazar"}
+        elif estado == EstadoTransferencia.REVISADA:
+            acciones |= {"aceptar", "rechazar"}
+    return acciones
