@@ -91,9 +91,11 @@ def _motivo(e, hoy: date) -> str:
 def _transferibles_exigir(expedientes, hoy: date) -> list[ExpedientePage]:
     """The expedientes, locked and fresh, if every one is among the transferibles of today
     (archivo.selectors); otherwise a refusal naming each one and why."""
-    pks = sorted({getattr(e, "pk", e) for e in expedientes})
+    pks = sorted({int(getattr(e, "pk", e)) for e in expedientes})
     if not pks:
         raise ValidationError("Elija al menos un expediente.")
+    if ExpedientePage.objects.filter(pk__in=pks).count() != len(pks):
+        raise ValidationError("Alguno de los expedientes elegidos no existe.")
     bloqueados = [expediente_bloquear(ExpedientePage(pk=pk), cerrado=True) for pk in pks]  # pk order: no deadlock
     aptos = set(transferibles(hoy).filter(pk__in=pks).values_list("pk", flat=True))
     if len(aptos) == len(pks):
@@ -191,7 +193,9 @@ def transferencia_agregar(*, transferencia, expedientes, usuario) -> list[Transf
 
 def transferencia_quitar(*, transferencia, expedientes, usuario) -> None:
     _permiso_exigir(usuario, SOLICITAR, "modificar transferencias")
-    pks = {getattr(e, "pk", e) for e in expedientes}
+    pks = {int(getattr(e, "pk", e)) for e in expedientes}
+    if not pks:
+        raise ValidationError("Marque los expedientes que quiere quitar.")
     with transaction.atomic():
         actual = _bloquear(transferencia)
         _estado_exigir(actual, EstadoTransferencia.BORRADOR, que="modificar")

@@ -255,3 +255,23 @@ def test_la_unidad_lee_los_transferidos_segun_el_ajuste(client, settings, usuari
         assert policies.PoliticaPaginas().acciones_en(secretaria, pagina) == set()
     client.force_login(archivista)
     assert client.get(reverse("expedientes_proceso", args=[transferido.pk])).status_code == 200
+
+
+def test_plazo_de_conservacion_ya_vencido_no_fija_retencion_y_lo_dice(usuarios, expediente_cerrado, bucket):
+    from archivo.models import Serie
+
+    secretaria, archivista = usuarios["secretaria"], usuarios["archivista"]
+    vencida = Serie.objects.create(seccion=Serie.objects.first().seccion, codigo="PRUEBA-VENCIDA", nombre="Vencida",
+                                   anios_gestion=0, anios_central=0, disposicion_final="eliminacion", base_legal="x")
+    expediente = expediente_cerrado(serie=vencida)
+    t = transferencia_crear(usuario=secretaria, expedientes=[expediente])
+    transferencia_solicitar(transferencia=t, usuario=secretaria)
+    item_cotejar(item=t.items.get(), usuario=archivista, conforme=True)
+    transferencia_revisar(transferencia=t, usuario=archivista)
+    transferencia_aceptar(transferencia=t, usuario=archivista)
+    t.refresh_from_db()
+    entrada = t.manifiesto["expedientes"][0]
+    assert entrada["retencion"] == "" and "no se fija retención" in entrada["sin_retencion"]
+    version = AdjuntoVersion.objects.filter(adjunto__actuacion__path__startswith=expediente.path).first()
+    with pytest.raises(ClientError):
+        almacen.cliente().get_object_retention(Bucket=bucket, Key=version.clave, VersionId=version.version_s3)
