@@ -10,7 +10,6 @@ written, the custody log last. Files (inventory, acta, manifest) are rendered an
 called with no row locked; the rows are written in the custody pipeline's `registrar`,
 which locks and checks again."""
 
-import hashlib
 import io
 import json
 from datetime import date
@@ -21,7 +20,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
-from archivo import inventario
+from archivo import inventario, retencion
 from archivo.fases import FaseArchivo
 from archivo.models import (
     Cierre,
@@ -33,11 +32,11 @@ from archivo.models import (
     TransferenciaItem,
     UbicacionFisica,
 )
-from archivo.plazos import expedientes_con_plazos, fin_conservacion
+from archivo.plazos import expedientes_con_plazos
 from archivo.selectors import TRANSFERENCIA_ABIERTA, con_bloqueo, transferibles
-from expedientes.custodia import almacen, custodiar, tipos
+from expedientes.custodia import custodiar, tipos
 from expedientes.formato import fecha as fecha_formatear
-from expedientes.models import AdjuntoVersion, ExpedientePage
+from expedientes.models import ExpedientePage
 from expedientes.services.proceso import expediente_bloquear
 from permisos.custodia import Accion, registro_anotar
 from permisos.roles import ROL_ARCHIVISTA
@@ -47,7 +46,6 @@ SOLICITAR, COTEJAR = "archivo.solicitar_transferencia", "archivo.cotejar_transfe
 VER = "view_expedientepage"  # what the archivists' group holds on each expediente handed over
 # pg_advisory_xact_lock(int, int) of the yearly numbering (the custody log uses (…, 1))
 _CERROJO_NUMERO = (0x636F61, 0x5450)
-BLOQUE = 1024 * 1024
 
 
 # --- checks ------------------------------------------------------------------------------
@@ -332,55 +330,6 @@ def transferencia_revisar(*, transferencia, usuario) -> Transferencia:
 
 # --- aceptada / rechazada ----------------------------------------------------------------
 
-def _versiones(expediente):
-    """Every object version of the expediente's files still in the store (its actuaciones,
-    the cierre's documents among them)."""
-    return (AdjuntoVersion.objects.filter(adjunto__actuacion__path__startswith=expediente.path,
-                                          destruida_en__isnull=True)
-            .select_related("adjunto").order_by("adjunto__creado_en", "adjunto_id", "numero"))
-
-
-def _huella_almacen(version) -> str:
-    """SHA-256 of the stored bytes, streamed: the manifest states what is locked, not what
-    the database says."""
-    cuerpo = almacen.abrir(almacen.ObjetoAlmacenado(version.clave, version.version_s3))
-    huella = hashlib.sha256()
-    try:
-        for bloque in cuerpo.iter_chunks(BLOQUE):
-            huella.update(bloque)
-    finally:
-        cuerpo.close()
-    return huella.hexdigest()
-
-
-def _retener(item, hoy: date) -> dict:
-    """Hash and lock every object version of a conforming expediente (S3 only, no row
-    locked); its entry of the manifest."""
-    expediente = item.expediente
-    hasta = fin_conservacion(item.cierre.fecha, expediente.serie)
-    sin_retencion = ""
-    if hasta <= hoy:
-        sin_retencion = (f"El plazo de conservación terminó el {fecha_formatear(hasta)}: no se fija retención "
-                         "(el expediente ya puede darse de baja).")
-    versiones = []
-    for version in _versiones(expediente):
-        huella = _huella_almacen(version)
-        if huella != version.sha256:
-            raise ValidationError(f"El archivo «{version.nombre_original}» (versión {version.numero}) del expediente "
-                                  f"{expediente.numero} no coincide con su huella SHA-256: no se acepta la "
-                                  "transferencia. Avise al administrador (control de integridad).")
-        if not sin_retencion:
-            almacen.retencion_fijar(almacen.ObjetoAlmacenado(version.clave, version.version_s3), hasta)
-        versiones.append({"adjunto": str(version.adjunto.uuid), "titulo": version.adjunto.titulo,
-                          "version": version.numero, "version_uuid": str(version.uuid),
-                          "clave": version.clave, "version_s3": version.version_s3,
-                          "nombre": version.nombre_original, "tamano": version.tamano, "sha256": huella})
-    return {"numero": expediente.numero, "orden": item.orden, "folios": item.folios,
-            "serie": expediente.serie.codigo, "fecha_cierre": item.cierre.fecha,
-            "retencion": "" if sin_retencion else "COMPLIANCE", "retencion_hasta": hasta,
-            "sin_retencion": sin_retencion, "versiones": versiones}
-
-
 def _ids_versiones(manifiesto) -> list[str]:
     return sorted(v["version_uuid"] for e in manifiesto["expedientes"] for v in e["versiones"])
 
@@ -409,7 +358,7 @@ def transferencia_aceptar(*, transferencia, usuario) -> Transferencia:
     _siguen_exigir(conformes, hoy)
     manifiesto = {"transferencia": transferencia.numero, "algoritmo": "SHA-256", "aceptada_en": ahora,
                   "aceptada_por": usuario.get_username(),
-                  "expedientes": [_retener(item, hoy) for item in conformes]}
+                  "expedientes": [retencion.expediente_retener(item, hoy) for item in conformes]}
     contenido = json.dumps(manifiesto, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode()
     archivistas = Group.objects.get(name=ROL_ARCHIVISTA)
 
@@ -420,8 +369,8 @@ def transferencia_aceptar(*, transferencia, usuario) -> Transferencia:
         frescos = [i for i in items if i.cotejo == ResultadoCotejo.CONFORME]
         _expedientes_bloquear(items)
         _siguen_exigir(frescos, hoy)
-        if ([i.pk for i in frescos] != [i.pk for i in conformes]
-                or _ids_versiones(manifiesto) != sorted(str(v.uuid) for i in frescos for v in _versiones(i.expediente))):
+        versiones = sorted(str(v.uuid) for i in frescos for v in retencion.versiones(i.expediente))
+        if [i.pk for i in frescos] != [i.pk for i in conformes] or versiones != _ids_versiones(manifiesto):
             raise ValidationError("La transferencia o sus archivos cambiaron mientras se aceptaba: acéptela de nuevo.")
         documento = _documento(custodiados[0], tipo=TipoDocumentoArchivo.MANIFIESTO,
                                titulo=f"Manifiesto SHA-256 {actual.numero}", transferencia=actual, usuario=usuario)
