@@ -21,6 +21,7 @@ of the admin may open them, their listings filtered by this module."""
 import os
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Length, Substr
 from wagtail.permission_policies.pages import PagePermissionPolicy
@@ -96,14 +97,38 @@ def _ids_actuaciones(usuario, acciones, tipo_actuacion) -> Q:
         _expediente__in=expedientes).values("pk"))
 
 
+def _unidad_lee_transferidos() -> bool:
+    return settings.ARCHIVO["UNIDAD_LEE_TRANSFERIDOS"]
+
+
+def _q_transferidos() -> Q:
+    """pk IN the pages of the expedientes transferred to the Archivo Central: each one and
+    its actuaciones (always its direct children)."""
+    from wagtail.models import Page
+
+    from expedientes.models import ExpedientePage
+
+    _, tipo_actuacion = _tipos_de_expediente()
+    centrales = ExpedientePage.objects.filter(archivo_fase=FaseArchivo.CENTRAL)
+    return Q(pk__in=centrales.values("pk")) | Q(pk__in=Page.objects.filter(content_type_id=tipo_actuacion).annotate(
+        _expediente=Substr("path", 1, Length("path") - 4)).filter(
+        _expediente__in=centrales.values("path")).values("pk"))
+
+
 def _q_unidad(usuario, acciones) -> Q | None:
-    """Wagtail's own group page permissions (the whole unit's roles, on the Juzgado)."""
+    """Wagtail's own group page permissions (the whole unit's roles, on the Juzgado). On
+    transfer, custody of an expediente moves to the Archivo Central: the unit keeps reading
+    it (read-only, archivo.fases) unless settings.ARCHIVO["UNIDAD_LEE_TRANSFERIDOS"] is
+    False; then its page permissions stop at the transferred ones. This is the one place of
+    that rule: the shortcuts by path (_ve_sin_consulta, acciones_en) defer to it."""
     caminos = {camino for camino, accion in _filas_unidad(usuario) if accion in acciones}
     if not caminos:
         return None
     q = Q()
     for camino in caminos:
         q |= Q(path__startswith=camino)
+    if not _unidad_lee_transferidos():
+        q &= ~_q_transferidos()
     return q
 
 
@@ -193,8 +218,12 @@ def _ve_sin_consulta(usuario, camino: str) -> bool | None:
     visibles = getattr(usuario, _CACHE_VISIBLES, None)
     if visibles is None:
         return None
-    return camino in visibles or any(
-        camino.startswith(c) for c, accion in _filas_unidad(usuario) if accion in ACCIONES_LECTURA)
+    if camino in visibles:
+        return True
+    if any(camino.startswith(c) for c, accion in _filas_unidad(usuario) if accion in ACCIONES_LECTURA):
+        # the unit's rows may stop at a transferred expediente: then _q_unidad answers
+        return True if _unidad_lee_transferidos() else None
+    return False
 
 
 def expediente_puede_ver(usuario, expediente) -> bool:
@@ -259,6 +288,25 @@ def actuacion_puede_adjuntar(usuario, actuacion) -> bool:
     if not _activo(usuario):
         return False
     return actuacion.permissions_for_user(usuario).can_edit()
+
+
+def documento_archivo_puede_ver(usuario, documento=None) -> bool:
+    """The archive's own records (inventories, actas, manifests...): who reads the archive
+    (archivists, the auditor, the jefe, the secretaría: permisos/roles.py)."""
+    return _activo(usuario) and usuario.has_perm("archivo.view_documentoarchivo")
+
+
+def transferencias_visibles(usuario, qs: QuerySet) -> QuerySet:
+    """Transfers to the Archivo Central: who reads the archive sees them; a draft (borrador)
+    is the unit's work, not yet handed over: only who prepares transfers, and who reads
+    every expediente, see it."""
+    from archivo.models import EstadoTransferencia
+
+    if not _activo(usuario) or not usuario.has_perm("archivo.view_transferencia"):
+        return qs.none()
+    if _lee_todo(usuario) or usuario.has_perm("archivo.solicitar_transferencia"):
+        return qs
+    return qs.exclude(estado=EstadoTransferencia.BORRADOR)
 
 
 def registro_custodia_puede_ver(usuario) -> bool:
@@ -384,9 +432,16 @@ class PoliticaPaginas(PagePermissionPolicy):
     def acciones_en(self, user, page) -> set[str]:
         """The page actions the user holds on one page: Wagtail's group rows above it, and the
         guardian rows of its expediente, found by path prefix (no scan of every row)."""
+        from wagtail.models import Page
+
         acciones = {accion for camino, accion in _filas_unidad(user) if page.path.startswith(camino)}
+        if page.content_type_id not in _tipos_de_expediente():
+            return acciones
+        if acciones and not _unidad_lee_transferidos() and Page.objects.filter(
+                _q_transferidos(), pk=page.pk).exists():
+            acciones = set()  # the unit's rows stop at a transferred expediente (_q_unidad)
         # guardian rows are on expedientes: only a page of one (itself, an actuación) reads them
-        if not derechos(user).guardian or page.content_type_id not in _tipos_de_expediente():
+        if not derechos(user).guardian:
             return acciones
         caminos = self._caminos_guardian(user)
         for fin in range(4, len(page.path) + 1, 4):

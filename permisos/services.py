@@ -13,7 +13,11 @@ from expedientes.calendario import fecha_formatear
 from expedientes.models import DossierInsolvencia, EstadoDossier
 
 from . import auditoria, policies
-from .models import DossierGroupObjectPermission, ExpedienteUserObjectPermission
+from .models import (
+    DossierGroupObjectPermission,
+    ExpedienteGroupObjectPermission,
+    ExpedienteUserObjectPermission,
+)
 from .roles import ROL_ASESORIA, ROLES
 
 # What an assignment gives the abogado on the expediente and everything under it.
@@ -160,3 +164,38 @@ def dossier_retirar(*, dossier, usuario, motivo: str, request=None):
         auditoria.dossier_anotar(accion=auditoria.DOSSIER_RETIRADO, dossier=actual, usuario=usuario,
                                  datos={"motivo": motivo}, request=request)
     return actual
+
+
+# --- The archive's grants: a group (the Archivo Central's archivists) sees an expediente it
+# is handed (a transfer requested or received). Rows on the expediente, like the abogado's,
+# written inside the caller's transaction on its locked rows; each one logged.
+
+
+def _permiso_de_expediente(codename: str) -> Permission:
+    from expedientes.models import ExpedientePage
+
+    return Permission.objects.get(content_type=ContentType.objects.get_for_model(ExpedientePage),
+                                  codename=codename)
+
+
+def expediente_conceder_grupo(*, expediente, grupo: Group, codename: str, usuario, motivo: str = "") -> None:
+    """The group's members may `codename` (view_expedientepage...) the expediente. Idempotent."""
+    from .custodia import Accion, registro_anotar
+
+    _, creada = ExpedienteGroupObjectPermission.objects.get_or_create(
+        group=grupo, content_object=expediente, permission=_permiso_de_expediente(codename))
+    if creada:
+        registro_anotar(accion=Accion.CONCESION, usuario=usuario, expediente=expediente,
+                        objeto=f"Acceso del grupo {grupo.name} al expediente",
+                        datos={"grupo": grupo.name, "permisos": [codename], "motivo": motivo})
+
+
+def expediente_retirar_grupo(*, expediente, grupo: Group, codename: str, usuario, motivo: str = "") -> None:
+    from .custodia import Accion, registro_anotar
+
+    borradas, _ = ExpedienteGroupObjectPermission.objects.filter(
+        group=grupo, content_object=expediente, permission=_permiso_de_expediente(codename)).delete()
+    if borradas:
+        registro_anotar(accion=Accion.RETIRO, usuario=usuario, expediente=expediente,
+                        objeto=f"Acceso del grupo {grupo.name} al expediente",
+                        datos={"grupo": grupo.name, "permisos": [codename], "motivo": motivo})

@@ -8,10 +8,12 @@ from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
+from archivo.models import DocumentoArchivo
 from expedientes.custodia import almacen
 from expedientes.models import AdjuntoVersion, DossierInsolvencia, Pago
 
 from . import auditoria, policies
+from .custodia import Accion, registro_anotar
 
 BLOQUE = 1024 * 1024
 # A downloaded file must never run as a page of this site, even if a browser renders it.
@@ -38,10 +40,16 @@ def version_servir(request, version):
     auditoria.custodia_registrar(
         accion=auditoria.DESCARGA, version=version, usuario=request.user, request=request
     )
-    respuesta = StreamingHttpResponse(_bloques(cuerpo), content_type=version.tipo_mime)
-    respuesta["Content-Length"] = str(version.tamano)
+    return _descarga(cuerpo, version)
+
+
+def _descarga(cuerpo, archivo):
+    """The response every stored file leaves with (`archivo`: any row with the custody
+    fields: an attachment's version, an archive record)."""
+    respuesta = StreamingHttpResponse(_bloques(cuerpo), content_type=archivo.tipo_mime)
+    respuesta["Content-Length"] = str(archivo.tamano)
     respuesta["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=version.nombre_original
+        as_attachment=True, filename=archivo.nombre_original
     )
     respuesta["X-Content-Type-Options"] = "nosniff"
     respuesta["Content-Security-Policy"] = CSP_DESCARGA
@@ -99,3 +107,23 @@ def dossier_descargar(request, uuid):
     if not policies.dossier_puede_ver(request.user, dossier):
         _denegar(request, dossier.version)
     return version_servir(request, dossier.version)
+
+
+@require_GET
+def documento_archivo_descargar(request, uuid):
+    """A record of the archive (inventory, acta, manifest...), for who may read the
+    archive's records; anyone else gets a 404, as for one that does not exist."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    documento = DocumentoArchivo.objects.filter(uuid=uuid).first()
+    if documento is None:
+        raise Http404
+    datos = {"documento": str(documento.uuid), "tipo": documento.tipo, "nombre": documento.nombre_original,
+             "tamano": documento.tamano}
+    objeto = f"Documento del archivo «{documento.titulo}» ({documento.nombre_original})"
+    if not policies.documento_archivo_puede_ver(request.user, documento):
+        registro_anotar(accion=Accion.ACCESO_DENEGADO, request=request, objeto=objeto, datos=datos)
+        raise Http404
+    cuerpo = almacen.abrir(almacen.ObjetoAlmacenado(documento.clave, documento.version_s3))
+    registro_anotar(accion=Accion.DESCARGA, request=request, objeto=objeto, sha256=documento.sha256, datos=datos)
+    return _descarga(cuerpo, documento)

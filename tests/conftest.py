@@ -15,14 +15,21 @@ def bucket(django_db_setup):
 
     almacen.bucket_preparar()
     yield almacen.bucket()
+    from botocore.exceptions import ClientError
+
     cliente = almacen.cliente()
+    bloqueadas = 0
     for version in almacen.versiones(prefijo=""):
-        cliente.delete_object(Bucket=almacen.bucket(), Key=version["Key"], VersionId=version["VersionId"])
+        try:
+            cliente.delete_object(Bucket=almacen.bucket(), Key=version["Key"], VersionId=version["VersionId"])
+        except ClientError:
+            bloqueadas += 1  # under Object Lock (COMPLIANCE): it stays until its date, by design
     paginador = cliente.get_paginator("list_object_versions")
     for pagina in paginador.paginate(Bucket=almacen.bucket()):
         for marca in pagina.get("DeleteMarkers", []):
             cliente.delete_object(Bucket=almacen.bucket(), Key=marca["Key"], VersionId=marca["VersionId"])
-    cliente.delete_bucket(Bucket=almacen.bucket())
+    if not bloqueadas:
+        cliente.delete_bucket(Bucket=almacen.bucket())
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -5,12 +5,14 @@ boto3 client it built."""
 
 import uuid
 from dataclasses import dataclass
+from datetime import date, datetime, time
 from urllib.parse import quote
 
 from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import ClientError
 from django.conf import settings
 from django.core.files.storage import storages
+from django.utils import timezone
 
 
 @dataclass(frozen=True)
@@ -145,3 +147,20 @@ def retencion_legal_fijar(objeto: ObjetoAlmacenado, activa: bool) -> None:
     no one can delete it, whatever its retention says."""
     cliente().put_object_legal_hold(Bucket=bucket(), Key=objeto.clave, VersionId=objeto.version_s3,
                                     LegalHold={"Status": "ON" if activa else "OFF"})
+
+
+def retencion_fijar(objeto: ObjetoAlmacenado, hasta: date) -> None:
+    """Object Lock retention in COMPLIANCE mode on exactly that version until the day `hasta`
+    begins (local time: the day disposal becomes possible): nobody, not even the bucket's
+    owner, deletes it or shortens the date before then. Setting it again with the same or a
+    later date is harmless (a retry); a version already retained longer keeps its date."""
+    hasta_en = datetime.combine(hasta, time.min, tzinfo=timezone.get_current_timezone())
+    argumentos = {"Bucket": bucket(), "Key": objeto.clave, "VersionId": objeto.version_s3}
+    try:
+        cliente().put_object_retention(**argumentos, Retention={"Mode": "COMPLIANCE",
+                                                                "RetainUntilDate": hasta_en})
+    except ClientError:
+        actual = cliente().get_object_retention(**argumentos).get("Retention", {})
+        if actual.get("Mode") != "COMPLIANCE" or actual["RetainUntilDate"] < hasta_en:
+            raise
+

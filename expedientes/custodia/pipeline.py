@@ -42,6 +42,7 @@ class ArchivoEntrante:
     veredicto: antivirus.Veredicto | None = None
     entradas: list | None = None  # central directory of an office ZIP container
     macros: bool = False
+    permitidos: dict | None = None  # the allow-list of this call (tipos.PERMITIDOS if None)
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ def _recibir(entrante: ArchivoEntrante, flujo) -> None:
 
 
 def _tipo(entrante: ArchivoEntrante) -> None:
-    entrante.tipo_mime = tipos.tipo_verificar(entrante.spool.name, entrante.nombre)
+    entrante.tipo_mime = tipos.tipo_verificar(entrante.spool.name, entrante.nombre, entrante.permitidos)
 
 
 def _contenedor(entrante: ArchivoEntrante) -> None:
@@ -186,10 +187,13 @@ def _guardar_y_registrar(entrante: ArchivoEntrante, registrar: Callable[[Archivo
         raise
 
 
-def custodiar(*, flujo, nombre: str | None, registrar: Callable[[ArchivoCustodiado], T]) -> T:
+def custodiar(*, flujo, nombre: str | None, registrar: Callable[[ArchivoCustodiado], T],
+              permitidos: dict | None = None) -> T:
     """Take a file into custody and return what `registrar` (which writes the row) returns.
     Raises ArchivoRechazado with a Spanish message; then nothing was stored or recorded.
-    Any exception from `registrar` removes the stored version and propagates."""
+    Any exception from `registrar` removes the stored version and propagates. `permitidos`:
+    another allow-list of types for a record the portal itself writes (tipos.PERMITIDOS,
+    what users may upload, if None)."""
     nombre = nombre_limpiar(nombre or getattr(flujo, "name", None))
     declarado = getattr(flujo, "size", None)
     if declarado is not None and declarado > settings.CUSTODIA["TAMANO_MAXIMO"]:
@@ -197,7 +201,7 @@ def custodiar(*, flujo, nombre: str | None, registrar: Callable[[ArchivoCustodia
     with tempfile.NamedTemporaryFile(
         prefix="custodia-", dir=settings.CUSTODIA["TEMP_DIR"]
     ) as spool:
-        entrante = ArchivoEntrante(nombre=nombre, spool=spool)
+        entrante = ArchivoEntrante(nombre=nombre, spool=spool, permitidos=permitidos)
         _recibir(entrante, flujo)
         for paso in PASOS:
             paso(entrante)

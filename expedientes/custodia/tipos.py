@@ -33,18 +33,24 @@ def tipo_detectar(ruta: str) -> str:
     return magic.from_file(ruta, mime=True)
 
 
-def tipo_verificar(ruta: str, nombre: str) -> str:
+# The portal's own machine-readable records (a transfer's SHA-256 manifest): never uploaded
+# by a user, allowed only where the caller says so (custodiar(permitidos=...)).
+JSON = {"application/json": ("JSON", {".json"})}
+
+
+def tipo_verificar(ruta: str, nombre: str, permitidos: dict | None = None) -> str:
     """Return the sniffed MIME type, or refuse a type outside the allow-list or a name
     whose extension contradicts the content (a renamed executable, a PDF called .exe)."""
+    permitidos = PERMITIDOS if permitidos is None else permitidos
     tipo = tipo_detectar(ruta)
-    if tipo not in PERMITIDOS:
+    if tipo not in permitidos:
         raise ArchivoRechazado(
             "tipo_no_permitido",
             f"El archivo «{nombre}» no es de un tipo permitido (se detectó {tipo}). "
             "Se aceptan PDF, imágenes (JPEG, PNG, TIFF) y documentos de oficina "
             "(Word, Excel, PowerPoint, OpenDocument).",
         )
-    etiqueta, extensiones = PERMITIDOS[tipo]
+    etiqueta, extensiones = permitidos[tipo]
     extension = os.path.splitext(nombre)[1].lower()
     if extension and extension not in extensiones:
         raise ArchivoRechazado(

@@ -32,7 +32,7 @@ from expedientes.models import AdjuntoVersion, ExpedientePage, TipoActuacion
 from expedientes.services.actuaciones import actuacion_registrar
 from expedientes.services.adjuntos import adjunto_crear
 from expedientes.services.proceso import expediente_transicion
-from tests.factories import expediente_crear, usuario_con_rol
+from tests.factories import expediente_crear
 
 pytestmark = pytest.mark.servicios
 

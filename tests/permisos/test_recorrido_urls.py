@@ -17,7 +17,7 @@ from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver
 from wagtail.models import Collection, Site, Task, Workflow
 
-from archivo.models import BajaDocumental, Fondo, Seccion, Serie
+from archivo.models import BajaDocumental, Fondo, Seccion, Serie, Transferencia
 from expedientes.models import DiaEspecial, PlantillaDocumento, TasaInteres
 from expedientes.services.adjuntos import adjunto_crear
 from expedientes.services.cuenta import pago_registrar
@@ -112,6 +112,7 @@ def _valores(expediente, actuacion, version, *, inexistente=False):
         "uuid": "00000000-0000-4000-8000-000000000000" if inexistente else version.uuid,
         "collection_id": _pk(Collection), "workflow_pk": _pk(Workflow), "task_id": _pk(Task), "task_state_id": INEXISTENTE, "workflow_state_id": INEXISTENTE,
         "page_view_restriction_id": INEXISTENTE, "session_id": INEXISTENTE,
+        "transferencia_id": otro or _pk(Transferencia),
         "image_id": 1, "document_id": 1, "doc_id": 1, "uploaded_file_id": 1, "filter_spec": "original",
         "uidb64": "MQ", "token": "abc-123", "path": "x.css", "slug": "x",
         "accion": "costa", "formato": "csv", "action": "delete", "action_name": "approve",
