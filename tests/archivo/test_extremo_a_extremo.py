@@ -12,6 +12,7 @@ import pytest
 from botocore.exceptions import ClientError
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -32,6 +33,7 @@ from expedientes.models import AdjuntoVersion, ExpedientePage, TipoActuacion
 from expedientes.services.actuaciones import actuacion_registrar
 from expedientes.services.adjuntos import adjunto_crear
 from expedientes.services.proceso import expediente_transicion
+from tests.archivo.almacen_datos import byte_alterado, pdf_unico
 from tests.factories import expediente_crear
 
 pytestmark = pytest.mark.servicios
@@ -77,6 +79,10 @@ def test_archivo_de_extremo_a_extremo(client, usuarios, pdf, serie_corta, django
     jefe, archivista = usuarios["jefe"], usuarios["archivista"]
     hoy = timezone.localdate()
     a, b, c = (_expediente_terminado(usuarios, pdf, n) for n in ("ALFA S.A.", "BETA S.A.", "GAMA S.A."))
+    # c also carries a file with a unique marker, to be found in the store's volume files
+    flujo, marca = pdf_unico()
+    adjunto_crear(actuacion=c.get_children().specific().first(), titulo="Informe", flujo=flujo,
+                  nombre="informe.pdf", usuario=usuarios["secretaria"])
 
     # closing: a today (its term runs to hoy + 5 years), b long ago (its term is over)
     cierre.expediente_cerrar(expediente=a, usuario=jefe)
@@ -128,12 +134,10 @@ def test_archivo_de_extremo_a_extremo(client, usuarios, pdf, serie_corta, django
     assert _sha256(version) == version.sha256  # the archived version is untouched
 
     # the fixity command reports a version whose bytes changed in the store's data
-    from tests.archivo.almacen_datos import byte_alterar
-
-    alterada = _versiones(c)[0]
-    byte_alterar(alterada)
-    with pytest.raises(SystemExit):
-        call_command("fijeza_auditar", "--nueva")
+    alterada = AdjuntoVersion.objects.get(adjunto__actuacion__path__startswith=c.path, nombre_original="informe.pdf")
+    with byte_alterado(marca), pytest.raises(CommandError) as error:
+        call_command("fijeza_auditar", "--nueva", "--lote", "0", stdout=io.StringIO())
+    assert error.value.returncode == 1
     assert HallazgoFijeza.objects.filter(clave=alterada.clave, version_s3=alterada.version_s3,
                                          tipo__in=[TipoHallazgo.ALTERADA, TipoHallazgo.ERROR]).exists()
 

@@ -2,13 +2,8 @@
 version deleted behind the portal's back, and an audit run in slices."""
 
 import io
-import os
-import re
-from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
@@ -25,55 +20,16 @@ from archivo.services.fijeza import fijeza_auditar, fijeza_ultima
 from expedientes.custodia import almacen, custodiar
 from expedientes.services.adjuntos import adjunto_crear
 from permisos.models import RegistroCustodia
+from tests.archivo.almacen_datos import byte_alterado, pdf_unico
 
 pytestmark = pytest.mark.servicios
 
 
-def _pdf_unico(tamano=96 * 1024) -> tuple[io.BytesIO, bytes]:
-    """A PDF with a unique marker followed by random bytes: big enough to be kept in a volume
-    file (not inline in the filer's metadata) and incompressible (stored as is)."""
-    marca = b"FIJEZA-" + os.urandom(16).hex().encode()
-    cuerpo = b"%PDF-1.4\n% " + marca + b"\n%" + os.urandom(tamano) + b"\n%%EOF\n"
-    return io.BytesIO(cuerpo), marca
-
-
 def _guardar(actuacion, usuario, titulo="Oficio"):
-    flujo, marca = _pdf_unico()
+    flujo, marca = pdf_unico()
     version = adjunto_crear(actuacion=actuacion, titulo=titulo, flujo=flujo, nombre=f"{titulo}.pdf",
                             usuario=usuario)
     return version, marca
-
-
-def _directorio_de_datos() -> Path | None:
-    """The data directory of the SeaweedFS answering on the S3 port: WEED_DATA_DIR if set, else
-    the `-dir=` of the running `weed` process serving that port (the services are shared
-    between checkouts: scripts/devstack.py starts it with -dir=<clone>/.devstack/s3), else
-    this checkout's .devstack/s3."""
-    if os.environ.get("WEED_DATA_DIR"):
-        return Path(os.environ["WEED_DATA_DIR"])
-    puerto = urlparse(settings.STORAGES["custodia"]["OPTIONS"]["endpoint_url"]).port or 8333
-    for proceso in Path("/proc").glob("[0-9]*"):
-        try:
-            argv = (proceso / "cmdline").read_bytes().decode(errors="replace").split("\0")
-        except OSError:
-            continue
-        if argv and Path(argv[0]).name == "weed" and f"-s3.port={puerto}" in argv:
-            directorio = next((a.split("=", 1)[1] for a in argv if a.startswith("-dir=")), None)
-            if directorio:
-                return Path(directorio)
-    return Path(settings.BASE_DIR) / ".devstack" / "s3"
-
-
-def _volumenes(marca: bytes) -> list[tuple[Path, int]]:
-    """(volume file, offset) of every copy of the marker among the bucket's volume files."""
-    directorio = _directorio_de_datos()
-    if directorio is None or not directorio.is_dir():
-        pytest.skip("No se encontró el directorio de datos de SeaweedFS (defina WEED_DATA_DIR).")
-    encontrados = []
-    for ruta in directorio.rglob(f"{almacen.bucket()}_*.dat"):
-        datos = ruta.read_bytes()
-        encontrados += [(ruta, m.start()) for m in re.finditer(re.escape(marca), datos)]
-    return encontrados
 
 
 def _hallazgos(version):
@@ -83,24 +39,8 @@ def _hallazgos(version):
 def test_un_byte_cambiado_en_el_volumen_se_informa(actuacion, usuarios, expediente):
     sana, _ = _guardar(actuacion, usuarios["secretaria"], "Sana")
     version, marca = _guardar(actuacion, usuarios["secretaria"], "Alterada")
-    copias = _volumenes(marca)
-    if not copias:
-        pytest.skip("Los datos del almacén no están en un directorio legible desde aquí.")
-    assert len(copias) == 1, copias
-    ruta, desplazamiento = copias[0]
-    posicion = desplazamiento + len(marca) + 1000  # inside the random bytes, not the PDF's syntax
-    with open(ruta, "r+b") as volumen:
-        volumen.seek(posicion)
-        original = volumen.read(1)
-        volumen.seek(posicion)
-        volumen.write(bytes([original[0] ^ 0x01]))
-    try:
-        with pytest.raises(CommandError) as error:
-            call_command("fijeza_auditar", "--lote", "0", stdout=io.StringIO(), stderr=io.StringIO())
-    finally:
-        with open(ruta, "r+b") as volumen:
-            volumen.seek(posicion)
-            volumen.write(original)
+    with byte_alterado(marca), pytest.raises(CommandError) as error:
+        call_command("fijeza_auditar", "--lote", "0", stdout=io.StringIO(), stderr=io.StringIO())
     assert error.value.returncode == 1
     hallazgo = _hallazgos(version).get()
     # SeaweedFS refuses the damaged needle (its CRC: InternalError), or could serve other bytes
@@ -134,7 +74,7 @@ def test_una_version_borrada_con_boto3_es_faltante(actuacion, usuarios):
 
 
 def _documento_archivo(usuario) -> DocumentoArchivo:
-    flujo, _ = _pdf_unico(8 * 1024)
+    flujo, _ = pdf_unico(8 * 1024)
     return custodiar(flujo=flujo, nombre="manifiesto.pdf", registrar=lambda custodiado: DocumentoArchivo.objects.create(
         **custodiado.campos(), tipo=TipoDocumentoArchivo.OTRO, titulo="Documento del archivo", creado_por=usuario))
 
