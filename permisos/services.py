@@ -160,3 +160,28 @@ def dossier_retirar(*, dossier, usuario, motivo: str, request=None):
         auditoria.dossier_anotar(accion=auditoria.DOSSIER_RETIRADO, dossier=actual, usuario=usuario,
                                  datos={"motivo": motivo}, request=request)
     return actual
+
+
+# --- Expedientes the archive hands over to a group (the archivists): a contested case selected
+# for the clean-up, a transfer requested or received. Group rows on the expediente, logged.
+
+def expediente_conceder_grupo(*, expediente, grupo: Group | str, usuario, motivo: str,
+                              permisos=("view_expedientepage",)) -> None:
+    """Give a group (by name or object) rows on an expediente: by default, to see it. Called
+    inside the caller's transaction, on the locked expediente; idempotent (rows already there
+    stay); logged as a grant."""
+    from expedientes.models import ExpedientePage
+
+    from .custodia import Accion, registro_anotar
+    from .models import ExpedienteGroupObjectPermission
+
+    if isinstance(grupo, str):
+        grupo = Group.objects.get(name=grupo)
+    filas = Permission.objects.filter(
+        content_type=ContentType.objects.get_for_model(ExpedientePage), codename__in=permisos)
+    ExpedienteGroupObjectPermission.objects.bulk_create(
+        [ExpedienteGroupObjectPermission(group=grupo, content_object_id=expediente.pk, permission=p)
+         for p in filas], ignore_conflicts=True)
+    registro_anotar(accion=Accion.CONCESION, usuario=usuario, expediente=expediente,
+                    objeto=f"Acceso del grupo {grupo.name} al expediente",
+                    datos={"grupo": grupo.name, "permisos": list(permisos), "motivo": motivo})
