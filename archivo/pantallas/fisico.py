@@ -147,7 +147,7 @@ class CajasView(ArchivoVistaMixin, TemplateView):
         u = self.request.user
         dentro = Q(ubicaciones__hasta__isnull=True, ubicaciones__expediente__in=visibles(u))
         filtro = CajaFilter(self.request.GET, queryset=Caja.objects.select_related("estante").annotate(
-            expedientes=Count("ubicaciones", filter=dentro)))
+            expedientes=Count("ubicaciones", filter=dentro)).order_by("codigo"))
         kwargs.setdefault("form", CajaForm())
         kwargs.setdefault("form_estante", EstanteForm())
         return super().get_context_data(

@@ -22,7 +22,13 @@ from expedientes.forms import errores_al_formulario
 from expedientes.models import ExpedientePage
 from permisos import policies
 
-from .fisico import ArchivoVistaMixin, ExpedientePorNumeroField, FormConUsuario, PermisoMenuItem, visibles
+from .fisico import (
+    ArchivoVistaMixin,
+    ExpedientePorNumeroField,
+    FormConUsuario,
+    PermisoMenuItem,
+    visibles,
+)
 
 PERMISO_VER = "archivo.view_procesoimpugnado"
 
