@@ -184,7 +184,8 @@ class ImpugnadoAccionView(ImpugnadoView):
                 if request.POST.get("volver") == "listado":
                     return redirect("archivo_impugnados")
                 return redirect("archivo_impugnado", self.proceso.pk)
-        messages.error(request, "No se guardó: revise el formulario marcado.")
+        messages.error(request, "No se guardó: " + (" ".join(form.non_field_errors())
+                                                    or "revise el formulario marcado."))
         return self.render_to_response(self.get_context_data(enviados={kwargs["accion"]: form}))
 
 
