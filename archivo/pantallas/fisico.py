@@ -149,14 +149,14 @@ class CajasView(ArchivoVistaMixin, TemplateView):
         filtro = CajaFilter(self.request.GET, queryset=Caja.objects.select_related("estante").annotate(
             expedientes=Count("ubicaciones", filter=dentro)).order_by("codigo"))
         kwargs.setdefault("form", CajaForm())
-        kwargs.setdefault("form_estante", EstanteForm())
+        kwargs.setdefault("form_estante", EstanteForm(prefix="estante"))
         return super().get_context_data(
             filtro=filtro, pagina=self.pagina(filtro.qs), puede_crear=u.has_perm("archivo.add_caja"),
             puede_crear_estante=u.has_perm("archivo.add_estante"), **kwargs)
 
     def post(self, request, *args, **kwargs):
-        if "ubicacion" in request.POST:  # the shelf form
-            form = EstanteForm(request.POST)
+        if "estante-codigo" in request.POST:  # the shelf form
+            form = EstanteForm(request.POST, prefix="estante")
             if self.intentar(form, lambda **d: fisico.estante_crear(usuario=request.user, **d), "Estante registrado."):
                 return redirect("archivo_cajas")
             return self.render_to_response(self.get_context_data(form_estante=form))

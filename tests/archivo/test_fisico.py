@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from archivo.models import Prestamo, UbicacionFisica
+from archivo.models import Caja, Estante, Prestamo, UbicacionFisica
 from archivo.services.fisico import (
     caja_crear,
     caja_de,
@@ -155,8 +155,14 @@ def test_pantallas_del_jefe(client, expediente, usuarios, cajas, vencido):
 
 def test_registrar_prestamo_y_caja_por_la_pantalla(client, expediente, usuarios):
     client.force_login(usuarios["secretaria"])
-    respuesta = client.post(reverse("archivo_cajas"), {"codigo": "C-100", "descripcion": "Coactivas 2025"})
+    respuesta = client.post(reverse("archivo_cajas"), {"estante-codigo": "E-09", "estante-ubicacion": "Depósito 2"})
     assert respuesta.status_code == 302
+    estante = Estante.objects.get(codigo="E-09")
+    respuesta = client.post(reverse("archivo_cajas"), {"codigo": "C-100", "estante": estante.pk,
+                                                       "descripcion": "Coactivas 2025"})
+    assert respuesta.status_code == 302 and Caja.objects.get(codigo="C-100").estante == estante
+    repetida = client.post(reverse("archivo_cajas"), {"codigo": "C-100"})
+    assert repetida.status_code == 200 and Caja.objects.filter(codigo="C-100").count() == 1
     datos = {"expediente": expediente.numero, "solicitante": usuarios["abogado"].pk,
              "vence_el": _manana().strftime("%d/%m/%Y"), "motivo": "Revisión"}
     assert client.post(reverse("archivo_prestamos"), datos).status_code == 302
