@@ -73,7 +73,7 @@ def formularios(proceso, acciones, enviados=None) -> dict:
     enviados = enviados or {}
     prefijo = f"p{proceso.pk}"
     resultado = {}
-    for accion in sorted(acciones):
+    for accion in (a for a in ACCIONES if a in acciones):  # in the order of the work
         clase = ACCIONES[accion][0]
         inicial = ({c: getattr(proceso, c) for c in RegistroForm.base_fields} if accion == "registrar" else {})
         resultado[accion] = enviados.get(accion) or clase(prefix=prefijo, initial=inicial)
