@@ -84,7 +84,11 @@ SELECT 'juzgado', pg.path, NULL, NULL, pg.id
 def _sql() -> str:
     from expedientes.models import JuzgadoIndexPage
 
-    from .models import DossierGroupObjectPermission, ExpedienteGroupObjectPermission, ExpedienteUserObjectPermission
+    from .models import (
+        DossierGroupObjectPermission,
+        ExpedienteGroupObjectPermission,
+        ExpedienteUserObjectPermission,
+    )
 
     return _SQL.format(
         guardian_usuario=ExpedienteUserObjectPermission._meta.db_table,

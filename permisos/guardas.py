@@ -26,6 +26,9 @@ OBJETOS = {
     "page_id": PAGINA, "parent_page_id": PAGINA, "page_to_move_id": PAGINA,
     "destination_id": PAGINA, "page_pk": PAGINA, "collection_id": Collection,
     "workflow_pk": Workflow, "task_id": Task,
+    # the archive: a box is seen by who holds a permission on boxes; a loan or a contested
+    # case follows its expediente (policies.objetos_visibles)
+    "caja_id": "archivo.Caja", "prestamo_id": "archivo.Prestamo", "proceso_id": "archivo.ProcesoImpugnado",
 }
 # kwargs whose meaning depends on the URL (the model of `pk`, `object_id`)
 POR_URL = {"pk", "object_id"}
@@ -92,7 +95,7 @@ def objetos_nombrados(match, kwargs, get) -> list[tuple[object, list]]:
     nombrados = []
     for clave, valor in kwargs.items():
         if clave in OBJETOS:
-            nombrados.append((OBJETOS[clave], [valor]))
+            nombrados.append((_modelo(OBJETOS[clave]), [valor]))
         elif clave == "pk":
             modelo = _modelo_de_pk(match, kwargs)
             if modelo is not None:

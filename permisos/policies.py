@@ -22,6 +22,7 @@ import os
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Length, Substr
 from wagtail.permission_policies.pages import PagePermissionPolicy
@@ -341,6 +342,8 @@ def objetos_visibles(usuario, modelo, valores) -> bool:
     etiqueta = f"{modelo._meta.app_label}.%s_{modelo._meta.model_name}"
     if not any(usuario.has_perm(etiqueta % a) for a in ("view", "add", "change", "delete")):
         return False
+    if _sigue_a_su_expediente(modelo):
+        return _visibles_por_expediente(usuario, modelo, valores)
     if modelo is not Coactivado:
         return True
     if "*" in valores:
@@ -349,6 +352,30 @@ def objetos_visibles(usuario, modelo, valores) -> bool:
     if not all(v.isdigit() for v in ids):
         return False
     return coactivados_filtrar_visibles(usuario, Coactivado.objects.filter(pk__in=ids)).count() == len(ids)
+
+
+def _sigue_a_su_expediente(modelo) -> bool:
+    """A record of one expediente (a loan, a box placement, a contested case...): whoever may
+    not see the expediente may not see it."""
+    from expedientes.models import ExpedientePage
+
+    try:
+        campo = modelo._meta.get_field("expediente")
+    except FieldDoesNotExist:
+        return False
+    return bool(campo.many_to_one or campo.one_to_one) and campo.related_model is ExpedientePage
+
+
+def _visibles_por_expediente(usuario, modelo, valores) -> bool:
+    from expedientes.models import ExpedientePage
+
+    if "*" in valores:
+        return _lee_todo(usuario) or _q_unidad(usuario, ACCIONES_LECTURA) is not None
+    ids = {str(v) for v in valores}
+    if not all(v.isdigit() for v in ids):
+        return False
+    return modelo.objects.filter(pk__in=ids, expediente__in=ExpedientePage.objects.filter(
+        q_expedientes(usuario)).values("pk")).count() == len(ids)
 
 
 # --- Wagtail's page permission machinery, answering with the same rule --------------------

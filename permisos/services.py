@@ -167,8 +167,9 @@ def dossier_retirar(*, dossier, usuario, motivo: str, request=None):
 
 
 # --- The archive's grants: a group (the Archivo Central's archivists) sees an expediente it
-# is handed (a transfer requested or received). Rows on the expediente, like the abogado's,
-# written inside the caller's transaction on its locked rows; each one logged.
+# is handed (a contested case selected for the clean-up, a transfer requested or received).
+# Rows on the expediente, like the abogado's, written inside the caller's transaction on its
+# locked rows; each one logged.
 
 
 def _permiso_de_expediente(codename: str) -> Permission:
@@ -178,10 +179,13 @@ def _permiso_de_expediente(codename: str) -> Permission:
                                   codename=codename)
 
 
-def expediente_conceder_grupo(*, expediente, grupo: Group, codename: str, usuario, motivo: str = "") -> None:
-    """The group's members may `codename` (view_expedientepage...) the expediente. Idempotent."""
+def expediente_conceder_grupo(*, expediente, grupo: Group | str, usuario, motivo: str = "",
+                              codename: str = "view_expedientepage") -> None:
+    """The group's members (a Group or its name) may `codename` the expediente. Idempotent."""
     from .custodia import Accion, registro_anotar
 
+    if isinstance(grupo, str):
+        grupo = Group.objects.get(name=grupo)
     _, creada = ExpedienteGroupObjectPermission.objects.get_or_create(
         group=grupo, content_object=expediente, permission=_permiso_de_expediente(codename))
     if creada:

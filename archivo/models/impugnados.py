@@ -38,6 +38,9 @@ class ProcesoImpugnado(models.Model):
     seleccionado_por = usuario(_("seleccionado por"))
     revisado_en = models.DateTimeField(_("revisado el"), null=True, blank=True)
     revisado_por = usuario_opcional(_("revisado por"))
+    # the jefe's decision (reactivate or close) is a change of state: who, when, why
+    decision = models.OneToOneField("expedientes.Transicion", verbose_name=_("decisión"), null=True,
+                                    blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         verbose_name = _("proceso impugnado")

@@ -13,7 +13,13 @@ from wagtail import hooks
 
 from archivo.fases import FaseArchivo
 from archivo.models import Soporte
-from archivo.services.cierre import TITULOS, cierre_acciones, cierre_vigente, expediente_cerrar, expediente_reabrir
+from archivo.services.cierre import (
+    TITULOS,
+    cierre_acciones,
+    cierre_vigente,
+    expediente_cerrar,
+    expediente_reabrir,
+)
 from expedientes.custodia import ArchivoRechazado
 from expedientes.models import AdjuntoVersion, ExpedientePage
 from permisos import policies

@@ -26,6 +26,7 @@ from archivo.models import (
     Cierre,
     DocumentoArchivo,
     EstadoTransferencia,
+    ProcesoImpugnado,
     ResultadoCotejo,
     TipoDocumentoArchivo,
     Transferencia,
@@ -382,8 +383,8 @@ def transferencia_aceptar(*, transferencia, usuario) -> Transferencia:
         actual.save(update_fields=["estado", "resuelta_por", "resuelta_en", "manifiesto"])
         for item in items:
             if item.cotejo == ResultadoCotejo.RECHAZADO:
-                expediente_retirar_grupo(expediente=item.expediente, grupo=archivistas, codename=VER,
-                                         usuario=usuario, motivo=f"Rechazado en el cotejo de {actual.numero}")
+                _archivistas_retirar(item, archivistas, usuario=usuario,
+                                     motivo=f"Rechazado en el cotejo de {actual.numero}")
         for item, entrada in zip(frescos, manifiesto["expedientes"]):
             registro_anotar(accion=Accion.TRANSFERENCIA, usuario=usuario, expediente=item.expediente,
                             objeto=f"Transferencia {actual.numero} aceptada: en custodia del Archivo Central",
@@ -395,6 +396,15 @@ def transferencia_aceptar(*, transferencia, usuario) -> Transferencia:
 
     return _custodiar_todos([(contenido, f"manifiesto-transferencia-{transferencia.numero}.json", tipos.JSON)],
                             registrar)
+
+
+def _archivistas_retirar(item, archivistas, *, usuario, motivo) -> None:
+    """The archivists stop seeing an expediente the transfer no longer hands them, unless the
+    clean-up of contested cases handed it to them too (one group row serves both)."""
+    if ProcesoImpugnado.objects.filter(expediente_id=item.expediente_id).exists():
+        return
+    expediente_retirar_grupo(expediente=item.expediente, grupo=archivistas, codename=VER, usuario=usuario,
+                             motivo=motivo)
 
 
 def transferencia_rechazar(*, transferencia, usuario, motivo: str) -> Transferencia:
@@ -412,8 +422,7 @@ def transferencia_rechazar(*, transferencia, usuario, motivo: str) -> Transferen
         actual.resuelta_por, actual.resuelta_en, actual.motivo_rechazo = usuario, timezone.now(), motivo
         actual.save(update_fields=["estado", "resuelta_por", "resuelta_en", "motivo_rechazo"])
         for item in actual.items.select_related("expediente"):
-            expediente_retirar_grupo(expediente=item.expediente, grupo=archivistas, codename=VER, usuario=usuario,
-                                     motivo=f"Transferencia {actual.numero} rechazada")
+            _archivistas_retirar(item, archivistas, usuario=usuario, motivo=f"Transferencia {actual.numero} rechazada")
             registro_anotar(accion=Accion.TRANSFERENCIA, usuario=usuario, expediente=item.expediente,
                             objeto=f"Transferencia {actual.numero} rechazada",
                             datos={"transferencia": actual.numero, "motivo": motivo})

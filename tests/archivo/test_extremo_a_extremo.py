@@ -64,13 +64,13 @@ def serie_corta(juzgado):
     return serie
 
 
-def _expediente_terminado(usuarios, pdf, nombre):
-    expediente = expediente_crear(usuario=usuarios["secretaria"], nombre=nombre)
+def _expediente_terminado(usuarios, pdf, nombre, recepcion=date(2025, 3, 13), baja=None):
+    expediente = expediente_crear(usuario=usuarios["secretaria"], nombre=nombre, fecha=recepcion)
     actuacion = actuacion_registrar(expediente=expediente, tipo=TipoActuacion.AUTO_DE_PAGO,
                                     fecha=expediente.fecha_recepcion, usuario=usuarios["secretaria"])
     adjunto_crear(actuacion=actuacion, titulo="Auto de pago firmado", flujo=pdf(f"Auto de pago {nombre}"),
                   nombre="auto.pdf", usuario=usuarios["secretaria"])
-    expediente_transicion(expediente=expediente, hasta=Estado.BAJA, usuario=usuarios["jefe"],
+    expediente_transicion(expediente=expediente, hasta=Estado.BAJA, usuario=usuarios["jefe"], fecha=baja,
                           motivo="Prescripción de la acción de cobro")
     return ExpedientePage.objects.get(pk=expediente.pk)
 
@@ -78,7 +78,8 @@ def _expediente_terminado(usuarios, pdf, nombre):
 def test_archivo_de_extremo_a_extremo(client, usuarios, pdf, serie_corta, django_user_model):
     jefe, archivista = usuarios["jefe"], usuarios["archivista"]
     hoy = timezone.localdate()
-    a, b, c = (_expediente_terminado(usuarios, pdf, n) for n in ("ALFA S.A.", "BETA S.A.", "GAMA S.A."))
+    a, c = (_expediente_terminado(usuarios, pdf, n) for n in ("ALFA S.A.", "GAMA S.A."))
+    b = _expediente_terminado(usuarios, pdf, "BETA S.A.", recepcion=date(2013, 6, 3), baja=date(2014, 12, 1))
     # c also carries a file with a unique marker, to be found in the store's volume files
     flujo, marca = pdf_unico()
     adjunto_crear(actuacion=c.get_children().specific().first(), titulo="Informe", flujo=flujo,

@@ -10,14 +10,17 @@ pattern is walked without anyone listing it here; one whose ids nobody classifie
 
 import io
 import re
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 from wagtail.models import Collection, Site, Task, Workflow
 
-from archivo.models import BajaDocumental, Fondo, Seccion, Serie, Transferencia
+from archivo.models import BajaDocumental, Fondo, ProcesoImpugnado, Seccion, Serie, Transferencia
+from archivo.services.fisico import caja_crear, expediente_ubicar, prestamo_registrar
 from expedientes.models import DiaEspecial, PlantillaDocumento, TasaInteres
 from expedientes.services.adjuntos import adjunto_crear
 from expedientes.services.cuenta import pago_registrar
@@ -89,8 +92,21 @@ def secreto(usuarios, pdf):
                           origen="voluntario", recibo="RECIBO-RESERVADO-77", usuario=usuarios["secretaria"])
     comprobante_emitir(pago=pago, usuario=usuarios["secretaria"])
     expediente.pago_secreto = pago
+    # the archive: its paper original in a box, lent out, and a contested-case row never
+    # handed over to the archivists (no view rows: the ORM, not impugnado_seleccionar)
+    caja = caja_crear(codigo="CAJA-RECORRIDO", usuario=usuarios["secretaria"])
+    expediente_ubicar(expediente=expediente, caja=caja, usuario=usuarios["secretaria"])
+    expediente.archivo_ids = {
+        "caja_id": caja.pk,
+        "prestamo_id": prestamo_registrar(
+            expediente=expediente, solicitante=usuarios["secretaria"], motivo="PRESTAMO-RESERVADO-31",
+            vence_el=timezone.localdate() + timedelta(days=5), usuario=usuarios["secretaria"]).pk,
+        "proceso_id": ProcesoImpugnado.objects.create(
+            expediente=expediente, seleccionado_por=usuarios["jefe"], numero_causa="CAUSA-RESERVADA-58").pk,
+    }
     rastros = [NOMBRE, expediente.coactivado.identificacion, expediente.numero,
-               "Oficio reservado al banco", "oficio-reservado-banco", "RECIBO-RESERVADO-77"]
+               "Oficio reservado al banco", "oficio-reservado-banco", "RECIBO-RESERVADO-77",
+               "PRESTAMO-RESERVADO-31", "CAUSA-RESERVADA-58"]
     return expediente, actuacion, version, rastros
 
 
@@ -109,6 +125,7 @@ def _valores(expediente, actuacion, version, *, inexistente=False):
         "object_id": otro or expediente.pk, "revision_id": otro or revision.pk,
         "revision_id_a": "earliest", "revision_id_b": "latest",
         "actuacion_id": otro or actuacion.pk, "pago_id": otro or expediente.pago_secreto.pk,
+        **{clave: otro or pk for clave, pk in expediente.archivo_ids.items()},
         "uuid": "00000000-0000-4000-8000-000000000000" if inexistente else version.uuid,
         "collection_id": _pk(Collection), "workflow_pk": _pk(Workflow), "task_id": _pk(Task), "task_state_id": INEXISTENTE, "workflow_state_id": INEXISTENTE,
         "page_view_restriction_id": INEXISTENTE, "session_id": INEXISTENTE,
