@@ -58,7 +58,6 @@ class ListadoView(_Mixin, TemplateView):
             qs = qs.filter(estado=estado)
         return super().get_context_data(
             pagina=_paginar(self.request, qs), estado=estado, estados=EstadoTransferencia.choices,
-            consulta=f"estado={estado}&" if estado else "",
             puede_crear=self.request.user.has_perm(servicio.SOLICITAR), **kwargs)
 
 
@@ -86,8 +85,7 @@ class NuevaView(_Mixin, TemplateView):
     def get_context_data(self, **kwargs):
         propuesta = transferibles(timezone.localdate()).select_related("serie").order_by("fin_gestion", "numero")
         return super().get_context_data(
-            pagina=_paginar(self.request, propuesta), borrador=self.borrador,
-            consulta=f"transferencia={self.borrador.pk}&" if self.borrador else "", **kwargs)
+            pagina=_paginar(self.request, propuesta), borrador=self.borrador, **kwargs)
 
     def post(self, request, *args, **kwargs):
         elegidos = [v for v in request.POST.getlist("expedientes") if v.isdigit()]

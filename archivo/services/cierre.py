@@ -25,7 +25,7 @@ from django.utils import timezone
 from archivo.fases import FaseArchivo
 from archivo.models import Cierre, Soporte, UbicacionFisica
 from expedientes.calendario import fecha_formatear
-from expedientes.custodia import custodiar
+from expedientes.custodia import custodiar_varios
 from expedientes.documentos import pdf_renderizar
 from expedientes.documentos.foliado import Hoja, foliado_escribir, maquetar, pieza_preparar
 from expedientes.estados import FINALES
@@ -136,24 +136,6 @@ def _producir(expediente, *, actuaciones, por_actuacion, directorio: str, **dato
     return rutas, folios, [p.fila() for p in piezas]
 
 
-def _custodiar_todos(archivos: list[tuple[str, str]], registrar, custodiados=()):
-    """Take every file (path, name) into custody, all or nothing. custodiar takes one file
-    per call, so the calls nest: each one's `registrar` takes the next file, and the
-    innermost writes every row, in the one transaction of the outermost. Any exception
-    raised below a level makes that level remove its own stored version as it propagates,
-    so a refusal anywhere leaves neither rows nor objects. (A failure of the final commit
-    itself leaves the inner objects without rows: custodia_conciliar removes them, as for
-    any custody write.) No row is locked before the innermost `registrar`; the inner
-    files' checks run inside the outer transaction, so the large foliated copy goes first,
-    outside it."""
-    if not archivos:
-        return registrar(list(custodiados))
-    (ruta, nombre), *resto = archivos
-    with open(ruta, "rb") as flujo:
-        return custodiar(flujo=flujo, nombre=nombre,
-                         registrar=lambda custodiado: _custodiar_todos(resto, registrar, (*custodiados, custodiado)))
-
-
 def expediente_cerrar(*, expediente, usuario, soporte=Soporte.HIBRIDO, fecha=None) -> Cierre:
     """Close a finished expediente (see the module's docstring for what it produces and how
     folios count). The files are read from the store, checked, foliated and rendered with
@@ -214,7 +196,7 @@ def expediente_cerrar(*, expediente, usuario, soporte=Soporte.HIBRIDO, fecha=Non
                        "versiones": {clave: str(v.uuid) for clave, v in versiones.items()}})
             return cierre
 
-        return _custodiar_todos([(rutas[clave], f"{nombre}-{clave}.pdf") for clave in orden], registrar)
+        return custodiar_varios([(rutas[clave], f"{nombre}-{clave}.pdf") for clave in orden], registrar)
 
 
 def _reabrible_validar(expediente) -> None:

@@ -10,7 +10,6 @@ written, the custody log last. Files (inventory, acta, manifest) are rendered an
 called with no row locked; the rows are written in the custody pipeline's `registrar`,
 which locks and checks again."""
 
-import io
 import json
 from datetime import date
 
@@ -35,7 +34,7 @@ from archivo.models import (
 )
 from archivo.plazos import expedientes_con_plazos
 from archivo.selectors import TRANSFERENCIA_ABIERTA, con_bloqueo, transferibles
-from expedientes.custodia import custodiar, tipos
+from expedientes.custodia import custodiar_varios, tipos
 from expedientes.formato import fecha as fecha_formatear
 from expedientes.models import ExpedientePage
 from expedientes.services.proceso import expediente_bloquear
@@ -214,18 +213,6 @@ def transferencia_quitar(*, transferencia, expedientes, usuario) -> None:
 
 # --- solicitada --------------------------------------------------------------------------
 
-def _custodiar_todos(archivos: list[tuple], registrar, custodiados=()):
-    """Take several files (bytes, name, allowed types or None) into custody, all or none:
-    each file's pipeline runs inside the previous one's, so `registrar(custodiados)` runs
-    once every file is stored (and still no row is locked), and a failure anywhere removes
-    every version put."""
-    if not archivos:
-        return registrar(list(custodiados))
-    (datos, nombre, permitidos), *resto = archivos
-    return custodiar(flujo=io.BytesIO(datos), nombre=nombre, permitidos=permitidos,
-                     registrar=lambda c: _custodiar_todos(resto, registrar, (*custodiados, c)))
-
-
 def _documento(custodiado, *, tipo, titulo, transferencia, usuario) -> DocumentoArchivo:
     documento = DocumentoArchivo(**custodiado.campos(), tipo=tipo, titulo=titulo,
                                  transferencia=transferencia, creado_por=usuario)
@@ -285,7 +272,7 @@ def transferencia_solicitar(*, transferencia, usuario) -> Transferencia:
                                    "inventario_sha256": custodiados[0].sha256})
         return actual
 
-    return _custodiar_todos(archivos, registrar)
+    return custodiar_varios(archivos, registrar)
 
 
 # --- cotejo ------------------------------------------------------------------------------
@@ -394,7 +381,7 @@ def transferencia_aceptar(*, transferencia, usuario) -> Transferencia:
                                    "sin_retencion": entrada["sin_retencion"], "manifiesto_sha256": documento.sha256})
         return actual
 
-    return _custodiar_todos([(contenido, f"manifiesto-transferencia-{transferencia.numero}.json", tipos.JSON)],
+    return custodiar_varios([(contenido, f"manifiesto-transferencia-{transferencia.numero}.json", tipos.JSON)],
                             registrar)
 
 

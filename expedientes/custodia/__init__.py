@@ -2,6 +2,6 @@
 generated documents). See pipeline.custodiar."""
 
 from .errores import ArchivoRechazado
-from .pipeline import ArchivoCustodiado, custodiar
+from .pipeline import ArchivoCustodiado, custodiar, custodiar_varios
 
-__all__ = ["ArchivoCustodiado", "ArchivoRechazado", "custodiar"]
+__all__ = ["ArchivoCustodiado", "ArchivoRechazado", "custodiar", "custodiar_varios"]

@@ -11,6 +11,7 @@ caller's enclosing transaction rolls back later — never a row without its obje
 `manage.py custodia_conciliar` removes such orphans once their transaction is over."""
 
 import hashlib
+import io
 import logging
 import os
 import re
@@ -206,3 +207,23 @@ def custodiar(*, flujo, nombre: str | None, registrar: Callable[[ArchivoCustodia
         for paso in PASOS:
             paso(entrante)
         return _guardar_y_registrar(entrante, registrar)
+
+
+def custodiar_varios(archivos: list[tuple], registrar: Callable[[list[ArchivoCustodiado]], T],
+                     _custodiados: tuple = ()) -> T:
+    """Take several files into custody, all or nothing; `registrar(custodiados)` writes every
+    row once all are stored. Each file is (bytes or a path, name[, permitidos]). custodiar
+    takes one file per call, so the calls nest: each one's `registrar` takes the next file
+    and the innermost writes the rows, in the outermost's transaction; an exception anywhere
+    makes every level remove its own stored version as it propagates. (A failure of the final
+    commit itself leaves the inner objects without rows: custodia_conciliar removes them, as
+    for any custody write.) The inner files are checked inside the outer transaction: put the
+    largest first."""
+    if not archivos:
+        return registrar(list(_custodiados))
+    (fuente, nombre, *opciones), *resto = archivos
+    flujo = io.BytesIO(fuente) if isinstance(fuente, bytes) else open(fuente, "rb")
+    with flujo:
+        return custodiar(flujo=flujo, nombre=nombre, permitidos=opciones[0] if opciones else None,
+                         registrar=lambda custodiado: custodiar_varios(resto, registrar,
+                                                                       (*_custodiados, custodiado)))
