@@ -4,7 +4,7 @@ dashboard list them."""
 
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from expedientes.models import ExpedientePage
@@ -66,14 +66,18 @@ def panel_resumen(usuario, hoy: date | None = None) -> dict:
     archivist learns nothing of the unit's files that the archive was not handed."""
     from permisos.policies import q_expedientes
 
-    from .models import Prestamo, ProcesoImpugnado, ResultadoDepuracion, Transferencia
+    from .models import ResultadoDepuracion, Transferencia
     from .services.fijeza import fijeza_ultima
+    from .services.fisico import prestamos_vencidos
+    from .services.impugnados import depuracion_avance
 
     hoy = hoy or timezone.localdate()
     visibles = ExpedientePage.objects.filter(q_expedientes(usuario)).values("pk")
-    depuracion = dict(ProcesoImpugnado.objects.filter(expediente__in=visibles).values_list("resultado")
-                      .annotate(n=Count("pk")).order_by())
-    total = sum(depuracion.values())
+    avance = depuracion_avance(usuario=usuario)
+    depuracion = {r.value: avance[clave] for r, clave in (
+        (ResultadoDepuracion.PENDIENTE, "pendientes"), (ResultadoDepuracion.REVISADO, "revisados"),
+        (ResultadoDepuracion.REACTIVADO, "reactivados"), (ResultadoDepuracion.CERRADO, "cerrados"))}
+    total = avance["seleccionados"]
     return {
         "hoy": hoy,
         "transferibles": transferibles(hoy).filter(q_expedientes(usuario)).count(),
@@ -81,8 +85,7 @@ def panel_resumen(usuario, hoy: date | None = None) -> dict:
         # Institution-wide: how many transfer batches await the Archivo Central's cotejo (a
         # batch names no expediente; the archivists receive every requested one).
         "por_cotejar": Transferencia.objects.filter(estado=EstadoTransferencia.SOLICITADA).count(),
-        "prestamos_vencidos": Prestamo.objects.filter(
-            devuelto_en__isnull=True, vence_el__lt=hoy, expediente__in=visibles).count(),
+        "prestamos_vencidos": prestamos_vencidos(hoy).filter(expediente__in=visibles).count(),
         "bloqueos": BloqueoLegal.objects.filter(levantado_en__isnull=True, expediente__in=visibles).count(),
         # Institution-wide: the state of the store as a whole (counts of versions, no names).
         "auditoria": fijeza_ultima(),

@@ -981,4 +981,7 @@ def demo_cargar(*, total: int | None = None, semilla: int = 2025, clave_fija=Non
             progreso(indice, len(planes))
     for linea in resumen_lineas(resumen_calcular()):
         salida(linea)
+    from portal.demo_archivo import archivo_demo_cargar
+
+    archivo_demo_cargar(usuarios, salida=salida)
     return len(planes)

@@ -33,7 +33,8 @@ class Cierre(models.Model):
     fecha_final = models.DateField(_("fecha extrema final"))
     soporte = models.CharField(_("soporte"), max_length=10, choices=Soporte.choices, default=Soporte.HIBRIDO)
     # every document in folio order: actuación, file, version, SHA-256, pages, folio range
-    manifiesto = models.JSONField(_("documentos foliados"), encoder=DjangoJSONEncoder, default=list)
+    # empty for a file with no digitised document (a paper-only file of the past)
+    manifiesto = models.JSONField(_("documentos foliados"), encoder=DjangoJSONEncoder, default=list, blank=True)
     vigente = models.BooleanField(_("vigente"), default=True)
     reabierto_en = models.DateTimeField(_("reabierto el"), null=True, blank=True)
     reabierto_por = usuario_opcional(_("reabierto por"))

@@ -14,10 +14,10 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from archivo.models import BajaDocumental, EstadoBaja
+from archivo.pantallas import PermisoMenuItem
 from archivo.selectors import eliminables
 from archivo.services.bajas import baja_acciones, baja_autorizar, baja_crear, baja_ejecutar
 from expedientes.custodia import ArchivoRechazado
@@ -167,11 +167,7 @@ def urls_bajas():
     ]
 
 
-class _BajasMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm("archivo.view_bajadocumental")
-
-
 @hooks.register("register_archivo_menu_item")
 def menu_bajas():
-    return _BajasMenuItem("Bajas documentales", reverse("archivo_bajas"), icon_name="bin", order=700)
+    return PermisoMenuItem("Bajas documentales", reverse("archivo_bajas"), permiso="archivo.view_bajadocumental",
+                           icon_name="bin", order=700)

@@ -14,13 +14,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.views.generic import TemplateView
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from archivo.models import Fondo, Seccion, Serie
+from archivo.pantallas import PermisoMenuItem
 from archivo.services.clasificacion import CAMPOS_SERIE, serie_guardar
 from expedientes.forms import errores_al_formulario
 from expedientes.models import ExpedientePage
@@ -146,14 +146,10 @@ def urls_tpcd():
     ]
 
 
-class _TpcdMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm("archivo.view_serie")
-
-
 @hooks.register("register_archivo_menu_item")
 def menu_tpcd():
-    return _TpcdMenuItem("Clasificación y TPCD", reverse("archivo_tpcd"), icon_name="list-ul", order=100)
+    return PermisoMenuItem("Clasificación y TPCD", reverse("archivo_tpcd"), permiso="archivo.view_serie",
+                           icon_name="list-ul", order=100)
 
 
 # --- fondos and secciones: Wagtail's model views, never deleted ------------------------------

@@ -16,11 +16,11 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets import AdminDateInput
 
 from archivo.models import Caja, Estante, Prestamo, UbicacionFisica
+from archivo.pantallas import PermisoMenuItem
 from archivo.services import fisico
 from expedientes.campos import UsuarioPorNombreField
 from expedientes.forms import errores_al_formulario
@@ -286,15 +286,6 @@ def urls_fisico():
         path("archivo/prestamos/<int:prestamo_id>/devolver/", PrestamoDevolverView.as_view(),
              name="archivo_prestamo_devolver"),
     ]
-
-
-class PermisoMenuItem(MenuItem):
-    def __init__(self, *args, permiso, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.permiso = permiso
-
-    def is_shown(self, request):
-        return request.user.has_perm(self.permiso)
 
 
 @hooks.register("register_archivo_menu_item")

@@ -16,6 +16,7 @@ from wagtail import hooks
 from wagtail.admin.widgets import AdminDateInput
 
 from archivo.models import EstadoCausa, ProcesoImpugnado, ResultadoDepuracion
+from archivo.pantallas import PermisoMenuItem
 from archivo.services import impugnados
 from expedientes.estados import EJECUCION, Estado
 from expedientes.forms import errores_al_formulario
@@ -26,7 +27,6 @@ from .fisico import (
     ArchivoVistaMixin,
     ExpedientePorNumeroField,
     FormConUsuario,
-    PermisoMenuItem,
     visibles,
 )
 

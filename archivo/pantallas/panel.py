@@ -8,11 +8,11 @@ from django.http import Http404
 from django.urls import NoReverseMatch, path, reverse
 from django.views.generic import TemplateView
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from archivo.models import AuditoriaFijeza, HallazgoFijeza
+from archivo.pantallas import PermisoMenuItem
 from archivo.selectors import panel_resumen
 from expedientes.models import ExpedientePage
 from permisos.policies import q_expedientes
@@ -136,25 +136,16 @@ def urls_panel():
     ]
 
 
-class _PanelMenuItem(MenuItem):
-    def is_shown(self, request):
-        return archivo_puede_ver(request.user)
-
-
-class _FijezaMenuItem(MenuItem):
-    def is_shown(self, request):
-        return fijeza_puede_ver(request.user)
-
-
 @hooks.register("register_archivo_menu_item")
 def menu_panel():
-    return _PanelMenuItem("Panel del archivo", reverse("archivo_panel"), icon_name="home", order=10)
+    return PermisoMenuItem("Panel del archivo", reverse("archivo_panel"), permiso=archivo_puede_ver,
+                           icon_name="home", order=10)
 
 
 @hooks.register("register_archivo_menu_item")
 def menu_fijeza():
-    return _FijezaMenuItem("Auditorías de integridad", reverse("archivo_fijeza"), icon_name="tick-inverse",
-                           order=900)
+    return PermisoMenuItem("Auditorías de integridad", reverse("archivo_fijeza"), permiso=fijeza_puede_ver,
+                           icon_name="tick-inverse", order=900)
 
 
 # After the unit's own panels are added (portal/wagtail_hooks.py, order 0): the Archivo Central

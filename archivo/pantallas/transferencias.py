@@ -13,10 +13,10 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from archivo.models import EstadoTransferencia, ResultadoCotejo, Transferencia
+from archivo.pantallas import PermisoMenuItem
 from archivo.selectors import transferibles
 from archivo.services import transferencias as servicio
 from expedientes.models import ExpedientePage
@@ -191,11 +191,7 @@ def urls_transferencias():
     ]
 
 
-class _MenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm("archivo.view_transferencia")
-
-
 @hooks.register("register_archivo_menu_item")
 def menu_transferencias():
-    return _MenuItem("Transferencias", reverse("archivo_transferencias"), icon_name="folder-inverse", order=400)
+    return PermisoMenuItem("Transferencias", reverse("archivo_transferencias"), permiso="archivo.view_transferencia",
+                           icon_name="folder-inverse", order=400)

@@ -158,11 +158,13 @@ def _pagos_dentro_del_saldo(expediente):
 def test_demo_pequena_por_el_circuito_de_custodia(juzgado, bucket):
     salida = []
     creados = demo_cargar(total=4, clave_fija="demo-clave-1", salida=salida.append)
-    assert creados == ExpedientePage.objects.count() >= 3
+    # the 2025 intake; the archive adds a few closed files of 2014 (portal/demo_archivo.py)
+    del2025 = ExpedientePage.objects.filter(anio=2025)
+    assert creados == del2025.count() >= 3
     assert any("secretaria" in linea for linea in salida)
     assert TasaInteres.objects.filter(fuente=FUENTE_TASAS).count() == len(TASAS_DEMO)
 
-    for expediente in ExpedientePage.objects.all():
+    for expediente in del2025:
         tipos = list(expediente.get_children().specific().values_list("actuacionpage__tipo", flat=True))
         assert tipos[:2] == [TipoActuacion.ORDEN_DE_COBRO, TipoActuacion.AUTO_DE_PAGO]
         assert TipoActuacion.PROVIDENCIA in tipos
