@@ -413,6 +413,14 @@ def _expediente_terminado(usuarios, nombre):
     return ExpedientePage.objects.get(pk=expediente.pk)
 
 
+def _captura_alta(r, paso, alto=1500):
+    """A screenshot of a long screen (the admin scrolls inside its own panel, so a full-page
+    screenshot stops at the window): a taller window for this one."""
+    r.pagina.set_viewport_size({"width": 1280, "height": alto})
+    r.captura(paso)
+    r.pagina.set_viewport_size({"width": 1280, "height": 900})
+
+
 def _archivo_menu(r, etiqueta):
     """An entry of the side menu's «Archivo» submenu."""
     r.clic(r.pagina.locator("#wagtail-sidebar").get_by_role("button", name="Archivo"))
@@ -486,7 +494,7 @@ def test_recorrido_del_archivo(recorrido, usuarios):
     assert "Transferencia solicitada" in r.mensajes(), r.mensajes()
     documentos = p.locator("main section", has_text="Documentos").inner_text()
     assert "(XLSX)" in documentos and "(PDF)" in documentos and "Acta de entrega-recepción" in documentos
-    r.captura("transferencia-solicitada")
+    _captura_alta(r, "transferencia-solicitada")
 
     # 4. the inventory XLSX, downloaded through the page's link: one row per expediente
     with p.expect_download() as descarga:
@@ -537,7 +545,7 @@ def test_recorrido_del_archivo(recorrido, usuarios):
     p.wait_for_load_state()
     assert "Transferencia aceptada" in r.mensajes(), r.mensajes()
     assert "Faltan los folios 3 a 5" in p.locator("main").inner_text()
-    r.captura("transferencia-aceptada")
+    _captura_alta(r, "transferencia-aceptada")
     transferencia.refresh_from_db()
     assert transferencia.estado == EstadoTransferencia.ACEPTADA
     assert transferencia.items.get(expediente=beta).cotejo == ResultadoCotejo.RECHAZADO
