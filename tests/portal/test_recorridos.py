@@ -569,5 +569,4 @@ def test_recorrido_del_archivo(recorrido, usuarios):
         assert gama.numero not in listado and alfa.numero in listado, listado
     respuesta = p.goto(f"{r.url}/admin/coactivas/expedientes/{gama.pk}/")
     assert respuesta.status == 404
-    print(f"[recorrido archivo] jefe {clics_jefe} clics")
-    r.terminar()
+    assert (clics_jefe, r.terminar()) == (13, 15)
