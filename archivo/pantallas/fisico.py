@@ -25,6 +25,7 @@ from archivo.services import fisico
 from expedientes.campos import UsuarioPorNombreField
 from expedientes.forms import errores_al_formulario
 from expedientes.models import ExpedientePage
+from expedientes.services.expedientes import numero_formatear
 from permisos import policies
 
 POR_PAGINA = 25
@@ -41,7 +42,9 @@ class ExpedientePorNumeroField(forms.CharField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("label", "Número del expediente")
-        kwargs.setdefault("help_text", "Como figura en la carátula, p. ej. 01-2025-000123.")
+        # the example in the unit's own format (settings.EXPEDIENTE_PREFIJO), not a made-up one
+        kwargs.setdefault("help_text", "Como figura en la carátula, p. ej. "
+                                       f"{numero_formatear(timezone.localdate().year, 123)}.")
         super().__init__(max_length=40, **kwargs)
         self.usuario = None
 

@@ -82,8 +82,12 @@ class NuevaView(_Mixin, TemplateView):
     def get_page_subtitle(self):
         return f"Agregar a {self.borrador.numero}" if self.borrador else "Propuesta del portal"
 
+    def get_breadcrumbs_items(self):  # the header names this screen, not the listing
+        return super().get_breadcrumbs_items() + [{"url": "", "label": self.page_title}]
+
     def get_context_data(self, **kwargs):
-        propuesta = transferibles(timezone.localdate()).select_related("serie").order_by("fin_gestion", "numero")
+        propuesta = transferibles(timezone.localdate()).select_related("serie", "coactivado").order_by(
+            "fin_gestion", "numero")
         return super().get_context_data(
             pagina=_paginar(self.request, propuesta), borrador=self.borrador, **kwargs)
 

@@ -3,11 +3,15 @@ the scan of its orden de cobro, generates the auto de pago signed by the jefe, r
 citation with its razón and uploads and downloads a scan; the abogado finds «perez calle»,
 records a payment of «1.850,40», downloads its receipt and is refused an overpayment; the jefe
 reads the overdue panel, registers a decreed day and changes a rate that governs past days.
+The archive (issue 10): the jefe closes an ended expediente, boxes it and transfers it with
+another to the Archivo Central; the archivista cotejas and accepts the transfer and reads the
+TPCD, the contested cases and the fixity audits, never the unit's other expedientes.
 
 Each journey saves a screenshot of every main step in var/capturas/<journey>/ (1280×900) and
 prints how many clicks it took (`pytest -s` shows it). Typing and choosing in a list are not
 clicks; choosing a file is one (the «Examinar» button)."""
 
+import io
 import re
 from datetime import date
 from decimal import Decimal
@@ -372,3 +376,197 @@ def test_recorrido_del_jefe(recorrido, usuarios, tasa):
     r.captura("tasa-historial")
     print(f"[recorrido jefe] aviso: {aviso[aviso.find('Esta tasa'):][:200]}")
     r.terminar()
+
+
+def _pdf_legible(texto: str) -> io.BytesIO:
+    """A PDF pypdf reads (the closing folios its pages), unique bytes (clamd caches verdicts)."""
+    import uuid
+
+    from pypdf import PdfWriter
+
+    escritor = PdfWriter()
+    escritor.add_blank_page(595, 842)
+    escritor.add_blank_page(595, 842)
+    escritor.add_metadata({"/Title": f"{texto} {uuid.uuid4().hex}"})
+    flujo = io.BytesIO()
+    escritor.write(flujo)
+    flujo.seek(0)
+    return flujo
+
+
+def _expediente_terminado(usuarios, nombre):
+    """An expediente of the unit with one stored file (two pages), ended (baja) by the jefe."""
+    from expedientes.estados import Estado
+    from expedientes.models import ExpedientePage, TipoActuacion
+    from expedientes.services.actuaciones import actuacion_registrar
+    from expedientes.services.adjuntos import adjunto_crear
+    from expedientes.services.proceso import expediente_transicion
+    from tests.factories import expediente_crear
+
+    expediente = expediente_crear(usuario=usuarios["secretaria"], nombre=nombre)
+    actuacion = actuacion_registrar(expediente=expediente, tipo=TipoActuacion.AUTO_DE_PAGO,
+                                    fecha=expediente.fecha_recepcion, usuario=usuarios["secretaria"])
+    adjunto_crear(actuacion=actuacion, titulo="Auto de pago firmado", flujo=_pdf_legible(f"Auto de pago {nombre}"),
+                  nombre="auto.pdf", usuario=usuarios["secretaria"])
+    expediente_transicion(expediente=expediente, hasta=Estado.BAJA, usuario=usuarios["jefe"],
+                          motivo="Prescripción de la acción de cobro")
+    return ExpedientePage.objects.get(pk=expediente.pk)
+
+
+def _captura_alta(r, paso, alto=1500):
+    """A screenshot of a long screen (the admin scrolls inside its own panel, so a full-page
+    screenshot stops at the window): a taller window for this one."""
+    r.pagina.set_viewport_size({"width": 1280, "height": alto})
+    r.captura(paso)
+    r.pagina.set_viewport_size({"width": 1280, "height": 900})
+
+
+def _archivo_menu(r, etiqueta):
+    """An entry of the side menu's «Archivo» submenu."""
+    r.clic(r.pagina.locator("#wagtail-sidebar").get_by_role("button", name="Archivo"))
+    r.menu(etiqueta)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_recorrido_del_archivo(recorrido, usuarios):
+    """Issue 10: the jefe closes two ended expedientes, boxes one and transfers both to the
+    Archivo Central; the archivista cotejas them (one conforme, one with discrepancies),
+    accepts the transfer and reads the TPCD, the contested cases and the fixity audits,
+    never the unit's other expedientes."""
+    from django.core.management import call_command
+    from openpyxl import load_workbook
+
+    from archivo.fases import FaseArchivo
+    from archivo.models import EstadoTransferencia, ResultadoCotejo, Serie, Transferencia
+    from archivo.services import cierre, fisico
+    from archivo.services.clasificacion import serie_por_defecto
+    from expedientes.models import ExpedientePage
+
+    jefe = usuarios["jefe"]
+    # no years in gestión: a closed expediente may be transferred the day it closes
+    Serie.objects.filter(pk=serie_por_defecto().pk).update(anios_gestion=0, anios_central=5)
+    alfa, beta, gama = (_expediente_terminado(usuarios, n)
+                        for n in ("ALFA COMERCIAL S.A.", "BETA SERVICIOS CIA. LTDA.", "GAMA ANDINA S.A."))
+    caja = fisico.caja_crear(codigo="CJ-2026-001", usuario=jefe, descripcion="Coactivas 2025")
+
+    # --- the jefe
+    r = recorrido("archivo-jefe")
+    p = r.pagina
+    r.entrar("jefe")
+
+    # 1. close ALFA from its process screen («Archivo» block)
+    p.goto(f"{r.url}/admin/coactivas/expedientes/{alfa.pk}/")
+    r.clic("summary:text-is('Cerrar expediente')")
+    r.captura("cerrar-expediente")
+    r.clic(f"form[action$='/archivo/cierre/{alfa.pk}/cerrar/'] button[type=submit]")
+    p.wait_for_load_state()
+    assert "Expediente cerrado:" in r.mensajes(), r.mensajes()
+    bloque = p.locator("#archivo").inner_text()
+    assert "solo lectura" in bloque and p.locator("#archivo ul li").count() == 4, bloque
+    r.captura("expediente-cerrado")
+    # BETA closed through the service (the same act), GAMA stays with the unit
+    cierre.expediente_cerrar(expediente=beta, usuario=jefe)
+
+    # 2. ALFA's paper original in a box
+    _archivo_menu(r, "Cajas y estantes")
+    r.clic(p.locator("main").get_by_role("link", name=caja.codigo, exact=True))
+    p.wait_for_load_state()
+    p.fill("#id_expediente", alfa.numero)
+    r.clic("main button:has-text('Ubicar')")
+    p.wait_for_load_state()
+    assert f"ubicado en la caja {caja.codigo}" in r.mensajes(), r.mensajes()
+    r.captura("caja-con-el-expediente")
+
+    # 3. the transfer: the portal's proposal, a draft, requested
+    _archivo_menu(r, "Transferencias")
+    r.clic(p.locator("main").get_by_role("link", name="Nueva transferencia"))
+    p.wait_for_load_state()
+    propuesta = p.locator("main table").inner_text()
+    assert alfa.numero in propuesta and beta.numero in propuesta and gama.numero not in propuesta
+    p.fill("#observaciones", "Primera transferencia primaria de la unidad.")
+    r.captura("nueva-transferencia")
+    r.clic("main button:has-text('Crear la transferencia')")
+    p.wait_for_load_state()
+    transferencia = Transferencia.objects.get()
+    assert "2 expediente(s) incluidos" in r.mensajes(), r.mensajes()
+    r.clic("form[action$='/solicitar/'] button[type=submit]")
+    p.wait_for_load_state()
+    assert "Transferencia solicitada" in r.mensajes(), r.mensajes()
+    documentos = p.locator("main section", has_text="Documentos").inner_text()
+    assert "(XLSX)" in documentos and "(PDF)" in documentos and "Acta de entrega-recepción" in documentos
+    _captura_alta(r, "transferencia-solicitada")
+
+    # 4. the inventory XLSX, downloaded through the page's link: one row per expediente
+    with p.expect_download() as descarga:
+        r.clic(p.get_by_role("link", name=re.compile(r"\(XLSX\)")))
+    assert descarga.value.suggested_filename.endswith(".xlsx"), descarga.value.suggested_filename
+    hoja = load_workbook(io.BytesIO(Path(descarga.value.path()).read_bytes())).active
+    codigos = [fila[1] for fila in hoja.iter_rows(values_only=True)]
+    assert codigos.count(alfa.numero) == 1 and codigos.count(beta.numero) == 1 and gama.numero not in codigos
+    clics_jefe = r.terminar()
+
+    # the last fixity audit, for the archivist's panel
+    call_command("fijeza_auditar", "--lote", "0", stdout=io.StringIO())
+
+    # --- the archivista
+    r = recorrido("archivo-archivista")
+    p = r.pagina
+    r.entrar("archivista")
+
+    # 5. the home: one transfer waiting for the cotejo
+    inicio = p.locator("main").inner_text()
+    assert re.search(r"\b1\s*transferencias por cotejar", inicio), inicio
+    r.captura("inicio")
+    _archivo_menu(r, "Panel del archivo")
+    assert "Última auditoría de integridad" in p.locator("main").inner_text()
+    r.captura("panel-del-archivo")
+
+    # 6. the transfer: cotejo item by item, cotejo ended, accepted
+    r.clic("main a[href$='?estado=solicitada']")  # the figure «1 transferencias por cotejar»
+    p.wait_for_load_state()
+    r.clic(p.locator("main").get_by_role("link", name=transferencia.numero, exact=True))
+    p.wait_for_load_state()
+    fila = p.locator("main tr", has_text=alfa.numero)
+    fila.locator("select[name=resultado]").select_option("conforme")
+    r.clic(fila.get_by_role("button", name="Registrar"))
+    p.wait_for_load_state()
+    assert "Cotejo registrado." in r.mensajes(), r.mensajes()
+    fila = p.locator("main tr", has_text=beta.numero)
+    fila.locator("select[name=resultado]").select_option("rechazado")
+    fila.locator("input[name=discrepancias]").fill("Faltan los folios 3 a 5 del original en papel.")
+    r.captura("cotejo")
+    r.clic(fila.get_by_role("button", name="Registrar"))
+    p.wait_for_load_state()
+    assert "Cotejo registrado." in r.mensajes(), r.mensajes()
+    r.clic("form[action$='/revisar/'] button[type=submit]")
+    p.wait_for_load_state()
+    assert "Cotejo terminado." in r.mensajes(), r.mensajes()
+    r.clic("form[action$='/aceptar/'] button[type=submit]")
+    p.wait_for_load_state()
+    assert "Transferencia aceptada" in r.mensajes(), r.mensajes()
+    assert "Faltan los folios 3 a 5" in p.locator("main").inner_text()
+    _captura_alta(r, "transferencia-aceptada")
+    transferencia.refresh_from_db()
+    assert transferencia.estado == EstadoTransferencia.ACEPTADA
+    assert transferencia.items.get(expediente=beta).cotejo == ResultadoCotejo.RECHAZADO
+    fases = dict(ExpedientePage.objects.filter(pk__in=[alfa.pk, beta.pk]).values_list("pk", "archivo_fase"))
+    assert fases == {alfa.pk: FaseArchivo.CENTRAL, beta.pk: FaseArchivo.CERRADO}
+
+    # 7. the TPCD, the contested cases, the fixity audits
+    _archivo_menu(r, "Clasificación y TPCD")
+    assert serie_por_defecto().codigo in p.locator("main").inner_text()
+    r.captura("tpcd")
+    _archivo_menu(r, "Procesos impugnados")
+    r.captura("impugnados")
+    _archivo_menu(r, "Auditorías de integridad")
+    assert p.locator("main table.listing tbody tr").count() == 1  # the audit run above
+    r.captura("fijeza")
+
+    # 8. the unit's other expedientes stay out of sight: not listed, 404 by their URL
+    respuesta = p.goto(f"{r.url}/admin/coactivas/expedientes/")
+    if respuesta.status == 200:
+        listado = p.locator("main").inner_text()
+        assert gama.numero not in listado and alfa.numero in listado, listado
+    respuesta = p.goto(f"{r.url}/admin/coactivas/expedientes/{gama.pk}/")
+    assert respuesta.status == 404
+    assert (clics_jefe, r.terminar()) == (13, 15)
