@@ -28,9 +28,7 @@ count at the main size: the screens' queries do not depend on the number of expe
 
 import argparse
 import json
-import os
 import random
-import re
 import subprocess
 import sys
 from datetime import timedelta
@@ -38,7 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from permissions import (  # noqa: E402  (sets DJANGO_SETTINGS_MODULE and the project's path)
+from permissions import (  # sets DJANGO_SETTINGS_MODULE and the project's path
     ANIOS,
     NUMERO,
     Reloj,
@@ -179,13 +177,14 @@ def archivo_construir(reloj: Reloj) -> None:
 
 def archivo_presente() -> bool:
     from django.contrib.auth import get_user_model
+    from django.db import DatabaseError
 
     from archivo.models import Cierre
 
     try:
         return (get_user_model().objects.filter(username__in=["archivista_bench", "jefe_bench"]).count() == 2
                 and Cierre.objects.exists())
-    except Exception:  # an empty or foreign database: build again
+    except DatabaseError:  # an empty or foreign database: build again
         return False
 
 
@@ -198,7 +197,7 @@ def comparar(k: int, args, nombre: str) -> dict:
              "--calentamiento", str(args.calentamiento), "--repeticiones", "1", "--casos", args.casos,
              "--base", base, "--solo-consultas"] + (["--reusar"] if args.reusar else [])
     print(f"Comparando con {k} expedientes (proceso hijo, base {base}):", flush=True)
-    hecho = subprocess.run(orden, capture_output=True, text=True)
+    hecho = subprocess.run(orden, capture_output=True, text=True, check=False)
     if hecho.returncode:
         sys.exit(f"el proceso de {k} expedientes falló:\n{hecho.stdout[-3000:]}\n{hecho.stderr[-3000:]}")
     linea = [x for x in hecho.stdout.splitlines() if x.startswith(CONSULTAS)][-1]
