@@ -301,7 +301,7 @@ def main():
         if etiqueta.startswith("impugnados") and rol == "archivista":
             assert vistos[(etiqueta, "archivista")], "el archivista no ve sus procesos impugnados"
             assert vistos[(etiqueta, "superusuario")] - entregados, "el superusuario no ve los no entregados"
-    consultas = {f"{caso}|{u}": r[1] for (caso, u), r in resultados.items()}
+    consultas = {f"{caso}|{u}": [r[1], r[2]] for (caso, u), r in resultados.items()}
     if args.solo_consultas:
         print(CONSULTAS + json.dumps(consultas), flush=True)
         return
@@ -315,12 +315,15 @@ def main():
     if args.comparar:
         otras = comparar(args.comparar, args, nombre)
         print()
-        print(f"Consultas por petición con {args.comparar} y con {n} expedientes:")
+        print(f"Consultas por petición y su tiempo SQL (ms, mediana del calentamiento) con "
+              f"{args.comparar} y con {n} expedientes:")
         iguales = True
         for (caso, u), r in resultados.items():
-            igual = otras[(caso, u)] == r[1]
+            cuantas, sql = otras[(caso, u)]
+            igual = cuantas == r[1]
             iguales &= igual
-            print(f"  {caso:<26} {u:<13} {otras[(caso, u)]:4d} {r[1]:4d}  {'=' if igual else 'DISTINTAS'}")
+            print(f"  {caso:<26} {u:<13} {cuantas:4d} {r[1]:4d}  {'=' if igual else 'DISTINTAS':<9} "
+                  f"SQL {sql:6.0f} {r[2]:6.0f}")
         print(f"Objetivo: las consultas no dependen del número de expedientes: {'PASS' if iguales else 'FAIL'}")
         ok &= iguales
     sys.exit(0 if ok else 1)
