@@ -52,9 +52,10 @@ SEMILLA = 8
 CASOS = ("listado", "explorador", "nombre", "cedula", "inicio")
 
 
-def base_de_datos_preparar(nombre: str | None, reusar: bool) -> tuple[str, bool]:
+def base_de_datos_preparar(nombre: str | None, reusar: bool, sufijo: str = "_bench") -> tuple[str, bool]:
     """Point DATABASE_URL at the benchmark's own database, creating it if needed. Returns its
-    name and whether it was (re)created empty."""
+    name and whether it was (re)created empty. Default name: the checkout's + `sufijo` (each
+    benchmark its own, so none clobbers another's; it must end in _bench)."""
     import psycopg
 
     url = os.environ.get("DATABASE_URL", "")
@@ -62,7 +63,7 @@ def base_de_datos_preparar(nombre: str | None, reusar: bool) -> tuple[str, bool]
     if partes.scheme not in {"postgres", "postgresql"}:
         sys.exit("benchmarks/permissions.py necesita PostgreSQL: "
                  'eval "$(python scripts/devstack.py env --profile test)"')
-    nombre = nombre or partes.path.lstrip("/") + "_bench"
+    nombre = nombre or partes.path.lstrip("/") + sufijo
     # the DROP below must never reach a database that is not a benchmark's
     if not nombre.endswith("_bench"):
         sys.exit(f"el nombre de la base de datos del benchmark debe terminar en _bench: {nombre}")
@@ -368,18 +369,22 @@ def medir(casos, clientes, calentamiento: int, repeticiones: int, comprobar):
     return resultados
 
 
-def tabla(casos, resultados, n, m, repeticiones) -> bool:
+def tabla(casos, resultados, n, m, repeticiones, *, titulo=None, quien=None) -> bool:
+    """`quien`: {case: the user compared with the superuser} when it is not the abogado (another
+    benchmark's roles); `titulo`: the line above the table, then."""
     print()
-    print(f"{n} expedientes, el abogado tiene {m} (filas de guardian directas); {repeticiones} "
+    print(titulo or f"{n} expedientes, el abogado tiene {m} (filas de guardian directas); {repeticiones} "
           "peticiones por celda; ms; SQL = tiempo de sus consultas (mediana del calentamiento):")
-    cabecera = (f"{'URL':<26} {'abogado p50':>11} {'p95':>6} {'SQL':>5} {'cons':>4}  "
+    rol = "abogado" if quien is None else "rol"
+    cabecera = (f"{'URL':<26} {rol + ' p50':>11} {'p95':>6} {'SQL':>5} {'cons':>4}  "
                 f"{'superus. p50':>12} {'p95':>6} {'SQL':>5} {'cons':>4}  "
                 f"{'razón':>5} {'Δcons':>5}")
     print(cabecera)
     print("-" * (len(cabecera) + 6))
     todos = True
     for caso, _ in casos:
-        ta, qa, sa = resultados[(caso, "abogado")]
+        usuario = (quien or {}).get(caso, "abogado")
+        ta, qa, sa = resultados[(caso, usuario)]
         ts, qs, ss = resultados[(caso, "superusuario")]
         razon = statistics.median(ta) / statistics.median(ts)
         # what the goal guards against is the permission rule's overhead: the abogado paying
@@ -393,9 +398,9 @@ def tabla(casos, resultados, n, m, repeticiones) -> bool:
               f"{qa:4d}  {statistics.median(ts):12.0f} {percentil(ts, .95):6.0f} {ss:5.0f} "
               f"{qs:4d}  "
               f"{razon:5.2f} {qa - qs:+5d}  {'PASS' if cumple else 'FAIL'}"
-              f"{' (pantalla menor para el abogado)' if menos else ''}")
+              f"{f' (pantalla menor para el {usuario})' if menos else ''}")
     print()
-    print(f"Objetivo: razón de p50 abogado/superusuario ≤ {OBJETIVO_RAZON} y Δconsultas ≤ "
+    print(f"Objetivo: razón de p50 {rol}/superusuario ≤ {OBJETIVO_RAZON} y Δconsultas ≤ "
           f"+{OBJETIVO_CONSULTAS} en cada URL: {'PASS' if todos else 'FAIL'}")
     return todos
 
