@@ -31,7 +31,7 @@ from archivo.models import (
     HallazgoFijeza,
     TipoHallazgo,
 )
-from expedientes.custodia import almacen
+from expedientes.custodia import almacen, registros
 from expedientes.models import AdjuntoVersion, ExpedientePage
 from permisos.custodia import Accion, registro_anotar
 
@@ -42,11 +42,11 @@ MAXIMO_EN_REGISTRO = 50  # hallazgos named in the custody-log entry (all of them
 
 
 def _adjuntos():
-    return AdjuntoVersion.objects.filter(destruida_en__isnull=True)
+    return registros.vigentes(AdjuntoVersion)
 
 
 def _documentos():
-    return DocumentoArchivo.objects.all()
+    return registros.vigentes(DocumentoArchivo)
 
 
 # Each kind of custody record: (cursor key and prefix of HallazgoFijeza.registro, its rows).

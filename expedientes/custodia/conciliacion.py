@@ -11,9 +11,10 @@ again. Objects without a reservation (written before it existed) keep the grace 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
+from botocore.exceptions import ClientError
 from django.db import transaction
 
-from . import almacen, reserva
+from . import almacen, registros, reserva
 
 
 @dataclass
@@ -24,6 +25,9 @@ class Conciliacion:
     en_curso: int = 0  # orphans whose writing transaction is still open: may still commit
     faltantes: list = field(default_factory=list)  # rows (uuid) with no object
     eliminadas: int = 0
+    # orphans the store refuses to remove (Object Lock retention or legal hold: e.g. a transfer
+    # whose commit failed after locking): reported, kept
+    retenidas: list = field(default_factory=list)
 
 
 def _reservado(objeto: almacen.ObjetoAlmacenado) -> bool | None:
@@ -43,14 +47,15 @@ def _transaccion_terminada(objeto: almacen.ObjetoAlmacenado) -> bool:
 
 def custodia_conciliar(*, gracia: timedelta = timedelta(hours=1), eliminar: bool = False) -> Conciliacion:
     """Call it outside any transaction (as the management command does)."""
-    from expedientes.models import AdjuntoVersion
-
     # A first read of the rows: stale for any upload committing meanwhile, so each
     # candidate orphan is checked again below before anything is removed.
     registradas = {
         (clave, version): uuid
-        for clave, version, uuid in AdjuntoVersion.objects.values_list("clave", "version_s3", "uuid")
+        for modelo in registros.modelos()
+        for clave, version, uuid in modelo.objects.values_list("clave", "version_s3", "uuid")
     }
+    vigentes = {par for modelo in registros.modelos()
+                for par in registros.vigentes(modelo).values_list("clave", "version_s3")}
     informe = Conciliacion()
     limite = datetime.now(timezone.utc) - gracia
     vistas = set()
@@ -72,11 +77,18 @@ def custodia_conciliar(*, gracia: timedelta = timedelta(hours=1), eliminar: bool
             informe.en_curso += 1
             continue
         # The writer's transaction is over: a new statement sees its commit, if it committed.
-        if AdjuntoVersion.objects.filter(clave=objeto.clave, version_s3=objeto.version_s3).exists():
+        if any(modelo.objects.filter(clave=objeto.clave, version_s3=objeto.version_s3).exists()
+               for modelo in registros.modelos()):
             continue
         informe.huerfanas.append(objeto)
         if eliminar:
-            almacen.eliminar(objeto)
+            try:
+                almacen.eliminar(objeto)
+            except ClientError as error:
+                if error.response.get("Error", {}).get("Code") != "AccessDenied":
+                    raise
+                informe.retenidas.append(objeto)
+                continue
             informe.eliminadas += 1
-    informe.faltantes = [uuid for par, uuid in registradas.items() if par not in vistas]
+    informe.faltantes = [uuid for par, uuid in registradas.items() if par not in vistas and par in vigentes]
     return informe

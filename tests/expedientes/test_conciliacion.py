@@ -41,3 +41,38 @@ def test_fila_sin_objeto_se_informa(actuacion, usuarios, pdf):
     call_command("custodia_conciliar", stdout=salida, stderr=errores)
     assert "Registros sin objeto en el almacén: 1" in errores.getvalue()
     assert str(version.uuid) in errores.getvalue()
+
+
+def test_registros_del_archivo_y_versiones_destruidas(usuarios, pdf, actuacion):
+    """The archive's own records are not orphans; a version destroyed by a baja documental is
+    not a row without its object."""
+    from django.utils import timezone
+
+    from archivo.models import DocumentoArchivo, TipoDocumentoArchivo
+    from expedientes.custodia import custodiar
+
+    documento = custodiar(flujo=pdf("Acta"), nombre="acta.pdf", registrar=lambda c: DocumentoArchivo.objects.create(
+        **c.campos(), tipo=TipoDocumentoArchivo.ACTA_ENTREGA, titulo="Acta", creado_por=usuarios["jefe"]))
+    destruida = adjunto_crear(actuacion=actuacion, titulo="B", flujo=pdf(), nombre="b.pdf",
+                              usuario=usuarios["secretaria"])
+    almacen.eliminar(almacen.ObjetoAlmacenado(destruida.clave, destruida.version_s3))
+    type(destruida).objects.filter(pk=destruida.pk).update(destruida_en=timezone.now())
+
+    informe = custodia_conciliar(gracia=timedelta(0), eliminar=True)
+    assert almacen.ObjetoAlmacenado(documento.clave, documento.version_s3) not in informe.huerfanas
+    assert almacen.existe(almacen.ObjetoAlmacenado(documento.clave, documento.version_s3))
+    assert informe.faltantes == []
+
+
+def test_huerfano_bajo_retencion_se_informa_y_no_se_retira(tmp_path, bucket):
+    """A version the store keeps under Object Lock (a transfer whose commit failed after
+    locking) is reported, not removed, and the reconciliation goes on."""
+    from datetime import date
+
+    contenido = tmp_path / "c.pdf"
+    contenido.write_bytes(b"%PDF-1.4\n% retenida\n%%EOF\n")
+    huerfano = almacen.guardar(str(contenido), tamano=contenido.stat().st_size, sha256="0" * 64,
+                               tipo_mime="application/pdf", nombre="c.pdf")
+    almacen.retencion_fijar(huerfano, date.today() + timedelta(days=1))
+    informe = custodia_conciliar(gracia=timedelta(0), eliminar=True)
+    assert huerfano in informe.retenidas and almacen.existe(huerfano)

@@ -22,6 +22,9 @@ class Command(BaseCommand):
                           + (f", retiradas: {informe.eliminadas}" if eliminar else ""))
         for objeto in informe.huerfanas[:50]:
             self.stdout.write(f"  {objeto.clave} {objeto.version_s3}")
+        if informe.retenidas:
+            self.stdout.write(f"Huérfanas que el almacén no deja retirar (retención o bloqueo legal): "
+                              f"{len(informe.retenidas)}")
         self.stdout.write(f"En curso (su transacción sigue abierta, no se tocan): {informe.en_curso}")
         if informe.recientes:
             self.stdout.write(f"Recientes sin reserva (menos de {minutos} min, no evaluadas): "
