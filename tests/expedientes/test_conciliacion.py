@@ -64,7 +64,7 @@ def test_registros_del_archivo_y_versiones_destruidas(usuarios, pdf, actuacion):
     assert informe.faltantes == []
 
 
-def test_huerfano_bajo_retencion_se_informa_y_no_se_retira(tmp_path, bucket):
+def test_huerfano_bajo_retencion_se_informa_y_no_se_retira(db, tmp_path, bucket):
     """A version the store keeps under Object Lock (a transfer whose commit failed after
     locking) is reported, not removed, and the reconciliation goes on."""
     from datetime import date
