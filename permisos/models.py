@@ -77,6 +77,9 @@ class RegistroCustodia(models.Model):
         LEVANTAMIENTO = "levantamiento", _("Levantamiento de bloqueo legal")
         BAJA_DOCUMENTAL = "baja_documental", _("Baja documental")
         FIJEZA = "fijeza", _("Auditoría de integridad")
+        # the unit's reports and the import of its historical matrices (expedientes/informes/)
+        INFORME = "informe", _("Emisión de informe")
+        IMPORTACION = "importacion", _("Importación de matriz histórica")
 
     # Gap-free, assigned under a lock by registro_anotar: a missing number is a removed entry.
     secuencia = models.BigIntegerField(_("secuencia"), primary_key=True, editable=False)

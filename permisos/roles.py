@@ -51,6 +51,12 @@ _ARCHIVO_GESTION = _ARCHIVO_LECTURA + (
     "archivo.add_caja", "archivo.change_caja", "archivo.add_estante", "archivo.change_estante",
     "archivo.add_ubicacionfisica", "archivo.add_prestamo", "archivo.change_prestamo")
 
+# The unit's reports (expedientes/informes/): computed over the expedientes the viewer sees;
+# issuing freezes one (a record in custody), importing the historical matrices writes files.
+_INFORMES_CONSULTA = ("expedientes.ver_informes",)
+_INFORMES_EMISION = _INFORMES_CONSULTA + ("expedientes.emitir_informe", "expedientes.view_informeemitido",
+                                          "expedientes.view_documentounidad")
+
 
 ROLES = (
     Rol(ROL_SECRETARIA, "Abre expedientes, registra actuaciones y adjunta documentos.",
@@ -58,12 +64,13 @@ ROLES = (
         _REGISTRO_COACTIVADOS + ("expedientes.view_diaespecial", "expedientes.view_tasainteres",
                                  "expedientes.view_plantilladocumento",
                                  # annuls a payment recorded by mistake (services/pagos.py)
-                                 "expedientes.anular_pago") + _ARCHIVO_GESTION),
+                                 "expedientes.anular_pago") + _ARCHIVO_GESTION
+        + _INFORMES_EMISION + ("expedientes.importar_matriz",)),
     # no page permission on the Juzgado: an abogado works on what is assigned to them
     Rol(ROL_ABOGADO, "Impulsa los procesos asignados: actuaciones, providencias y adjuntos.",
         (),
         _REGISTRO_COACTIVADOS + ("expedientes.view_diaespecial", "expedientes.view_tasainteres",
-                                 "expedientes.view_plantilladocumento")),
+                                 "expedientes.view_plantilladocumento") + _INFORMES_CONSULTA),
     Rol(ROL_JEFE, "Funcionario ejecutor: firma, decide y supervisa.",
         ("add_page", "change_page", "publish_page", "lock_page", "unlock_page"),
         # the jefe keeps the legal calendar (decreed days, corrections), the interest-rate
@@ -91,7 +98,8 @@ ROLES = (
         # the contested cases with the archivist
         + _ARCHIVO_GESTION + ("archivo.reabrir_expediente", "archivo.poner_bloqueo",
                               "archivo.levantar_bloqueo", "archivo.depurar_impugnados",
-                              "archivo.autorizar_baja")),
+                              "archivo.autorizar_baja")
+        + _INFORMES_EMISION + ("expedientes.importar_matriz",)),
     # Sees an expediente only through the group rows the archive gives it (a transfer
     # requested or received, a contested case selected for the clean-up): never the unit's.
     Rol(ROL_ARCHIVISTA, "Archivo Central: recibe transferencias y custodia.", (),
@@ -111,7 +119,9 @@ ROLES = (
         ("expedientes.view_expedientepage", "expedientes.view_actuacionpage",
          "expedientes.view_coactivado", "expedientes.view_diaespecial",
          "expedientes.view_tasainteres", "expedientes.view_plantilladocumento",
-         "expedientes.view_dossierinsolvencia", "permisos.ver_registro_custodia") + _ARCHIVO_LECTURA),
+         "expedientes.view_dossierinsolvencia", "permisos.ver_registro_custodia") + _ARCHIVO_LECTURA
+        # reads the reports and the issued ones (collection figures, reconciliation); issues none
+        + _INFORMES_CONSULTA + ("expedientes.view_informeemitido", "expedientes.view_documentounidad")),
     Rol(ROL_ADMINISTRADOR, "Administra usuarios y roles; no consulta expedientes.", (),
         ("auth.add_user", "auth.change_user", "auth.view_user", "auth.view_group")),
 )

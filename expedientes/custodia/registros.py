@@ -6,9 +6,9 @@ baja documental keeps its row (the record of what existed) but no longer has an 
 
 def modelos() -> tuple:
     from archivo.models import DocumentoArchivo
-    from expedientes.models import AdjuntoVersion
+    from expedientes.models import AdjuntoVersion, DocumentoUnidad
 
-    return (AdjuntoVersion, DocumentoArchivo)
+    return (AdjuntoVersion, DocumentoArchivo, DocumentoUnidad)
 
 
 def vigentes(modelo):

@@ -13,6 +13,7 @@ from .medidas import (
 )
 from .plantilla import ClaveDocumento, DocumentoEmitido, PlantillaDocumento
 from .transicion import Correccion, EnvioFormulario, Transicion
+from .unidad import DocumentoUnidad, InformeEmitido, TipoDocumentoUnidad
 
 __all__ = [
     "ABIERTAS",
@@ -38,6 +39,7 @@ __all__ = [
     "Costa",
     "Cuota",
     "DiaEspecial",
+    "DocumentoUnidad",
     "DossierActuacion",
     "DossierInsolvencia",
     "Domicilio",
@@ -46,6 +48,7 @@ __all__ = [
     "EstadoJuicio",
     "ExpedientePage",
     "FormaCitacion",
+    "InformeEmitido",
     "JuzgadoIndexPage",
     "OrigenPago",
     "Pago",
@@ -53,6 +56,7 @@ __all__ = [
     "Provincia",
     "TasaInteres",
     "TasaInteresCambio",
+    "TipoDocumentoUnidad",
     "TipoActuacion",
     "TituloCredito",
     "Transicion",
