@@ -259,3 +259,7 @@ def busqueda_de_expedientes():
     # before Wagtail's «Páginas» (order 100): the sidebar's search box searches here
     return SearchArea("Expedientes", reverse("expedientes_listado"), name="expedientes",
                       icon_name="folder-inverse", order=10)
+
+
+# the unit's reports (expedientes/informes/): each part registers its own hooks
+from expedientes.informes.hooks import gestion, importacion, marco, panel  # noqa: E402, F401

@@ -47,3 +47,12 @@ def test_saldos_provisionales(usuarios, expediente):
 
     fila = saldos_al(ExpedientePage.objects.filter(pk=expediente.pk), date(2025, 12, 31)).get()
     assert fila.saldo_total == expediente.monto_titulo
+
+
+def test_cartera_por_antiguedad_provisional(usuarios, expediente):
+    from expedientes.models import ExpedientePage
+    from expedientes.saldos import cartera_por_antiguedad
+
+    tramos = cartera_por_antiguedad(ExpedientePage.objects.all(), date(2026, 12, 1))
+    assert [t["expedientes"] for t in tramos] == [0, 1, 0, 0, 0]
+    assert tramos[1]["total"] == expediente.monto_titulo

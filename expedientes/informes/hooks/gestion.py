@@ -1,0 +1,1 @@
+"""Wagtail hooks: gestion (see the package docstring)."""

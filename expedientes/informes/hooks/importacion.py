@@ -1,0 +1,1 @@
+"""Wagtail hooks: importacion (see the package docstring)."""

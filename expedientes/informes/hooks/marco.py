@@ -1,0 +1,1 @@
+"""Wagtail hooks: marco (see the package docstring)."""

@@ -1,0 +1,1 @@
+"""Wagtail hooks: panel (see the package docstring)."""
