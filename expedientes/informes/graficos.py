@@ -39,8 +39,8 @@ ENTERO, USD = "entero", "usd"  # the values of expedientes.informes.base.Formato
 # info, warning, positive and critical tones, then lighter steps of the first ones.
 TEAL, INDIGO, AZUL, AMBAR, VERDE, ROJO, GRIS = (
     "#007d7e", "#2e1f5e", "#1f7e9a", "#faa500", "#1b8666", "#cd4444", "#929292")
-ROJO_OSCURO, ROJO_CLARO = "#8a1f1f", "#e59a9a"
-PALETA = (TEAL, INDIGO, AMBAR, AZUL, VERDE, ROJO, "#5fb3b3", "#7a6aa8", "#fcc862", "#6fb4c9",
+ROJO_OSCURO, ROJO_CLARO, CELESTE = "#8a1f1f", "#e59a9a", "#6fb4c9"
+PALETA = (TEAL, INDIGO, AMBAR, AZUL, VERDE, ROJO, "#5fb3b3", "#7a6aa8", "#fcc862", CELESTE,
           "#6cbd9f", "#e08080", GRIS)
 FUENTE = ('-apple-system, BlinkMacSystemFont, "Segoe UI", system-ui, Roboto, "Helvetica Neue", '
           'Arial, sans-serif')
@@ -54,8 +54,8 @@ ESTILO = dict(
     colors=PALETA, font_family=FUENTE, label_font_family=FUENTE, major_label_font_family=FUENTE,
     legend_font_family=FUENTE, value_font_family=FUENTE, value_label_font_family=FUENTE,
     title_font_family=FUENTE, tooltip_font_family=FUENTE, no_data_font_family=FUENTE,
-    label_font_size=13, major_label_font_size=13, legend_font_size=13, value_font_size=12,
-    value_label_font_size=12, title_font_size=15, tooltip_font_size=13, no_data_font_size=15,
+    label_font_size=14, major_label_font_size=14, legend_font_size=14, value_font_size=13,
+    value_label_font_size=13, title_font_size=15, tooltip_font_size=13, no_data_font_size=15,
     transition="0s",
 )
 
@@ -165,9 +165,12 @@ def _filtro(*, ident: str, titulo: str, descripcion: str, series: list[str]):
 _contador = iter(range(1, 10**9))
 
 
-def _dibujar(clase, *, titulo, descripcion, series_nombres, ident, configurar, colores=None, **opciones):
+def _dibujar(clase, *, titulo, descripcion, series_nombres, ident, configurar, colores=None, css="", **opciones):
     ident = f"grafico-{ident or next(_contador)}"
-    grafico = clase(**{**CONFIGURACION, "style": _estilo(colores), **opciones})
+    # `css`: rules of this chart only ("{id}" is its root selector), inlined like pygal's own
+    propio = [f"inline:{css.replace('{id}', f'#chart-{ident}')}"] if css else []
+    grafico = clase(**{**CONFIGURACION, "style": _estilo(colores),
+                       "css": ["file://style.css", "file://graph.css", *propio], **opciones})
     grafico.uuid = ident  # pygal prefixes its CSS with #chart-<uuid>: one per chart on the page
     configurar(grafico)
     grafico.add_xml_filter(_filtro(ident=ident, titulo=titulo, descripcion=descripcion,
@@ -203,7 +206,10 @@ def barras(*, titulo: str, etiquetas: list[str], valores: list, formato: str = E
     svg = _dibujar(pygal.HorizontalBar if horizontal else pygal.Bar, titulo=titulo, descripcion=descripcion,
                    series_nombres=[""], ident=ident, configurar=configurar, show_legend=False,
                    print_values=True, print_values_position="top", value_formatter=_eje,
-                   y_labels=_marcas(max(valores)), height=alto)
+                   y_labels=_marcas(max(valores)), height=alto,
+                   # the figure just past the end of its bar, not across it
+                   css="{id} .text-overlay text.value{text-anchor:start;transform:translateX(5px)}" if horizontal
+                   else "", **({"margin_right": 64} if horizontal else {}))  # room for the longest figure
     return Grafico(titulo, descripcion, svg, columnas, filas)
 
 

@@ -135,9 +135,8 @@ def _meses(hoy: date, n: int) -> list[date]:
     return list(reversed(meses))
 
 
-def _mes_etiqueta(mes: date, primero: bool) -> str:
-    corto = MESES[mes.month - 1][:3]
-    return f"{corto} {mes.year}" if primero or mes.month == 1 else corto
+def _mes_etiqueta(mes: date) -> str:
+    return MESES[mes.month - 1][:3]
 
 
 def recaudacion_por_mes(expedientes, hoy: date) -> Tarjeta:
@@ -152,14 +151,15 @@ def recaudacion_por_mes(expedientes, hoy: date) -> Tarjeta:
     series = {str(o.label): [sumas.get((m, o.value), Decimal("0")) for m in meses] for o in origenes}
     enlaces = {str(o.label): [enlace_informe("recaudacion", o.value, **_mes(m)) for m in meses] for o in origenes}
     colores = {str(OrigenPago.VOLUNTARIO.label): graficos.TEAL, str(OrigenPago.RETENCION.label): graficos.INDIGO,
-               str(OrigenPago.REMATE.label): graficos.AMBAR, str(OrigenPago.CONVENIO.label): graficos.AZUL}
+               str(OrigenPago.REMATE.label): graficos.AMBAR, str(OrigenPago.CONVENIO.label): graficos.CELESTE}
     grafico = graficos.barras_apiladas(
-        titulo="Recaudación por mes y origen (USD)", etiquetas=[_mes_etiqueta(m, i == 0) for i, m in enumerate(meses)],
+        titulo="Recaudación por mes y origen (USD)", etiquetas=[_mes_etiqueta(m) for m in meses],
         series=series, formato=graficos.USD, enlaces=enlaces, colores=colores, encabezado="Mes", ident="recaudacion",
         vacio="No se registraron pagos en los últimos doce meses.")
     return Tarjeta("recaudacion", "Recaudación de los últimos doce meses", grafico,
                    enlace_informe("recaudacion", **_rango(meses[0], hoy)), "Ver el informe de recaudación",
-                   "Pagos no anulados, por la fecha del pago.")
+                   f"De {MESES[meses[0].month - 1]} de {meses[0].year} a {MESES[hoy.month - 1]} de {hoy.year}: "
+                   "pagos no anulados, por la fecha del pago.")
 
 
 def cartera_antiguedad(expedientes, hoy: date) -> Tarjeta:
@@ -171,7 +171,7 @@ def cartera_antiguedad(expedientes, hoy: date) -> Tarjeta:
         valores=[t["total"] for t in tramos], formato=graficos.USD, columna="Saldo", encabezado="Antigüedad",
         enlaces=[enlace_informe("cartera", t["clave"], **_rango(date(hoy.year, 1, 1), hoy)) for t in tramos],
         extra={"Expedientes": [formato.numero(t["expedientes"], 0) for t in tramos]}, ident="cartera",
-        vacio="No hay saldos pendientes.")
+        horizontal=True, alto=260, vacio="No hay saldos pendientes.")
     return Tarjeta("cartera", "Cartera pendiente por antigüedad", grafico,
                    enlace_informe("cartera", **_rango(date(hoy.year, 1, 1), hoy)), "Ver la cartera pendiente",
                    f"Saldo al {formato.fecha(hoy)}, por la antigüedad de la orden de cobro.")

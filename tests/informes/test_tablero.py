@@ -236,8 +236,19 @@ def test_capturas_del_tablero(live_server, navegador, usuarios, unidad):  # noqa
     """The home as the jefe, with data, at 1280 px and at a phone's width; screenshots in
     var/capturas/tablero/. Nothing is asked of the network: every request the page makes goes
     to the live server."""
+    hoy = _hoy()
+    # a unit at work: intake spread over the years and the last weeks (deadlines this week),
+    # payments of every origin over the year
+    for i in range(14):
+        provincia = ("01", "01", "03", "14")[i % 4]
+        e = _abrir(usuarios, provincia, hoy - timedelta(days=3 + 2 * i) if i < 7 else date(hoy.year - i + 6, 1 + i % 12, 5),
+                   abogado=usuarios["abogado"] if i % 3 == 0 else None, monto=Decimal(1500 + 350 * i))
+        if i >= 7:
+            origen = list(OrigenPago)[i % 4]
+            _pagar(e, usuarios["secretaria"], max(e.fecha_recepcion, hoy - timedelta(days=25 * i)), f"{120 + 40 * i}.00",
+                   origen)
     CAPTURAS.mkdir(parents=True, exist_ok=True)
-    for ancho, alto in ((1280, 900), (420, 900)):
+    for ancho, alto in ((1280, 2600), (420, 5200)):
         contexto = navegador.new_context(viewport={"width": ancho, "height": alto}, locale="es-EC")
         pagina = contexto.new_page()
         fuera = []
@@ -250,10 +261,10 @@ def test_capturas_del_tablero(live_server, navegador, usuarios, unidad):  # noqa
         pagina.wait_for_load_state("networkidle")
         tablero = pagina.locator("section.tablero")
         assert tablero.locator("svg[role=img]").count() == 5
-        tablero.scroll_into_view_if_needed()
-        tablero.screenshot(path=str(CAPTURAS / f"tablero-{ancho}.png"))
-        pagina.screenshot(path=str(CAPTURAS / f"inicio-{ancho}.png"), full_page=True)
+        pagina.screenshot(path=str(CAPTURAS / f"inicio-{ancho}.png"))
         if ancho == 1280:
+            for clave in ("plazos", "estados", "provincias", "recaudacion", "cartera"):
+                pagina.locator(f"#tablero-{clave}").screenshot(path=str(CAPTURAS / f"tarjeta-{clave}.png"))
             pagina.locator("#tablero-provincias details summary").click()
             pagina.locator("#tablero-provincias").screenshot(path=str(CAPTURAS / "provincias-datos.png"))
         contexto.close()
