@@ -3,8 +3,8 @@ dashboard and the annual report read. The contract (issue 11):
 
     saldos_al(expedientes, fecha) -> the same queryset annotated with Decimal
         saldo_capital, saldo_intereses, saldo_costas, saldo_total (at `fecha`, inclusive)
-      and also saldo_pagado (payments in force up to `fecha`) and saldo_error (the reason the
-      account cannot be liquidated at `fecha`, None when it can; its amounts are then 0)
+      and also saldo_pagado (payments in force up to `fecha`) and saldo_error (why the account
+      cannot be liquidated at `fecha`, its amounts then 0; "" or None when it can)
     TRAMOS_ANTIGUEDAD: the ageing buckets, (desde_anios, hasta_anios or None, etiqueta)
     cartera_por_antiguedad(expedientes, fecha) -> one dict per bucket:
         {"clave", "etiqueta", "expedientes" (count with a balance), "total" (Decimal),
