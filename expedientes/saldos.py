@@ -27,7 +27,18 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import (
-    Case, Count, DecimalField, ExpressionWrapper, F, FilteredRelation, Func, IntegerField, Q, QuerySet, Sum, Value,
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
     When,
 )
 from django.db.models.expressions import RawSQL

@@ -19,7 +19,14 @@ from django.db.models.functions import Coalesce, Least
 
 from expedientes import formato
 from expedientes.informes.base import (
-    Cifra, Columna, Detalle, Formato, Informe, Resultado, Seccion, informe_registrar,
+    Cifra,
+    Columna,
+    Detalle,
+    Formato,
+    Informe,
+    Resultado,
+    Seccion,
+    informe_registrar,
 )
 from expedientes.saldos import TRAMOS_ANTIGUEDAD, cartera_pendiente, saldos_al
 
@@ -57,7 +64,14 @@ class Cartera(Informe):
     a_fecha = True
 
     def calcular(self, parametros, expedientes) -> Resultado:
-        from expedientes.models import ConvenioPago, Cuota, EstadoConvenio, Provincia, TasaInteres, TramoCuenta
+        from expedientes.models import (
+            ConvenioPago,
+            Cuota,
+            EstadoConvenio,
+            Provincia,
+            TasaInteres,
+            TramoCuenta,
+        )
 
         corte = parametros.corte
         fin = corte + relativedelta(years=1)
@@ -135,13 +149,13 @@ class Cartera(Informe):
             proyeccion_filas, nota=metodo)
 
         notas = [
-            f"Saldos exactos al {formato.fecha(corte)}: capital de los títulos exigibles, intereses simples "
-            "devengados día a día a la tasa vigente (redondeados una sola vez al centavo) y costas, menos los "
-            "pagos vigentes imputados a intereses, costas y capital: lo mismo que el estado de cuenta de cada "
-            "expediente.",
-            "Un expediente puede tener pagos y saldo pendiente a la vez (pagos parciales o convenios): figura "
-            "aquí por su saldo y en la recaudación por lo pagado. Los expedientes recibidos después del corte no "
-            "se incluyen.",
+            (f"Saldos exactos al {formato.fecha(corte)}: capital de los títulos exigibles, intereses simples "
+             "devengados día a día a la tasa vigente (redondeados una sola vez al centavo) y costas, menos los "
+             "pagos vigentes imputados a intereses, costas y capital: lo mismo que el estado de cuenta de cada "
+             "expediente."),
+            ("Un expediente puede tener pagos y saldo pendiente a la vez (pagos parciales o convenios): figura "
+             "aquí por su saldo y en la recaudación por lo pagado. Los expedientes recibidos después del corte no "
+             "se incluyen."),
             metodo,
         ]
         recibidos = expedientes.filter(fecha_recepcion__lte=corte)
