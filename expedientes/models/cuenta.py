@@ -1,6 +1,7 @@
 """The ledger of an expediente, in exact USD: what is owed (títulos de crédito, costas),
 the unit's interest-rate table and what was paid. Balances are computed by
-expedientes/liquidacion.py, never stored."""
+expedientes/liquidacion.py; the only derived copy is TramoCuenta (the account between its
+event dates, rewritten by the ledger's services from that same code) for balances in SQL."""
 
 from decimal import Decimal
 
