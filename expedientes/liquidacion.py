@@ -132,6 +132,7 @@ class _Cuenta:
     intereses_pagados: Decimal = CERO
     dias_sin_tasa: int = 0
     imputaciones: list = field(default_factory=list)
+    fecha: date | None = None  # the event date being applied (_recorrer)
 
     @property
     def intereses_total(self) -> Decimal:
@@ -179,27 +180,34 @@ class _Cuenta:
         self.imputaciones.append(Imputacion(abono=abono, **partes))
 
 
-def liquidar(*, obligaciones, cargos=(), abonos=(), tasas=(), hasta: date) -> EstadoCuenta:
-    """The account at `hasta` (inclusive). Events after `hasta` are ignored. On one day,
-    obligations and costs come before payments."""
-    cuenta = _Cuenta(
-        tasas=sorted(tasas, key=lambda t: t.vigente_desde),
-        base=int(settings.LIQUIDACION["BASE_DIAS"]),
-    )
-    orden = _orden_imputacion()
-    eventos = sorted(
+def _eventos(obligaciones, cargos, abonos) -> list:
+    """On one day, obligations and costs come before payments."""
+    return sorted(
         [(o.exigible_desde, 0, o) for o in obligaciones]
         + [(c.fecha, 1, c) for c in cargos]
         + [(a.fecha, 2, a) for a in abonos],
         key=lambda e: (e[0], e[1]),
     )
+
+
+def _cuenta_nueva(tasas) -> _Cuenta:
+    return _Cuenta(tasas=sorted(tasas, key=lambda t: t.vigente_desde),
+                   base=int(settings.LIQUIDACION["BASE_DIAS"]))
+
+
+def _recorrer(cuenta: _Cuenta, eventos: list, orden: tuple[str, ...], hasta: date | None = None):
+    """THE ledger's walk: applies the events in order (up to `hasta`), accruing between them.
+    Yields each event date once all of that day's events are applied (interest accrued up to
+    and including it). `cuenta.fecha` is the date being applied (the failing one on an error)."""
     cursor = None
     for fecha, _, evento in eventos:
-        if fecha > hasta:
+        if hasta is not None and fecha > hasta:
             break
         if cursor is not None:
+            if fecha != cursor:
+                yield cursor
             cuenta.devengar(cursor, fecha)
-        cursor = fecha
+        cursor = cuenta.fecha = fecha
         if isinstance(evento, Obligacion):
             cuenta.capital += evento.capital
             cuenta.capital_total += evento.capital
@@ -209,6 +217,17 @@ def liquidar(*, obligaciones, cargos=(), abonos=(), tasas=(), hasta: date) -> Es
         else:
             cuenta.abonar(evento, orden)
     if cursor is not None:
+        yield cursor
+
+
+def liquidar(*, obligaciones, cargos=(), abonos=(), tasas=(), hasta: date) -> EstadoCuenta:
+    """The account at `hasta` (inclusive). Events after `hasta` are ignored. On one day,
+    obligations and costs come before payments."""
+    cuenta = _cuenta_nueva(tasas)
+    cursor = None
+    for cursor in _recorrer(cuenta, _eventos(obligaciones, cargos, abonos), _orden_imputacion(), hasta):
+        pass
+    if cursor is not None:
         cuenta.devengar(cursor, hasta)
     return EstadoCuenta(
         fecha=hasta, capital=cuenta.capital, intereses=cuenta.intereses, costas=cuenta.costas,
@@ -216,3 +235,79 @@ def liquidar(*, obligaciones, cargos=(), abonos=(), tasas=(), hasta: date) -> Es
         costas_total=cuenta.costas_total, pagado_total=cuenta.pagado_total,
         imputaciones=tuple(cuenta.imputaciones), dias_sin_tasa=cuenta.dias_sin_tasa,
     )
+
+
+# --- The account as stored segments (expedientes.models.TramoCuenta) ---------------------------
+# Interest is simple on the pending capital, and the pending capital only changes at events.
+# So between two event dates the accrued interest is a straight line in the cumulative rate:
+#     accrued(D) = accrued(desde) + capital · (R(D) − R(desde)) / (100 · BASE_DIAS)
+# with R(d) = Σ over days x ≤ d of the annual rate (percent) in force on x (0 on days with no
+# rate: liquidar accrues nothing on them either). Kept exact as the numerator
+# devengado = Σ capital · rate · days (a decimal with 6 places), so SQL rounds it once, half up,
+# like `centavos`: interest in cents = floor((2·devengado + BASE) / (2·BASE)).
+
+
+@dataclass(frozen=True)
+class Tramo:
+    """The account right after the events of `desde`, valid until the day before the next event
+    (`hasta`, None for the last one). `error`: the events of `desde` cannot be liquidated (a
+    payment above the balance): the account is unknown from that date on (amounts zero)."""
+
+    desde: date
+    hasta: date | None
+    capital: Decimal
+    costas: Decimal
+    intereses_pagados: Decimal
+    devengado: Decimal  # Σ capital · rate · days up to `desde`, exact: accrued = devengado / (100 · BASE)
+    tasa_acumulada: Decimal  # R(desde)
+    capital_total: Decimal
+    costas_total: Decimal
+    pagado_total: Decimal
+    error: str = ""
+
+
+def tasa_acumulada(tasas, dia: date) -> Decimal:
+    """R(dia): Σ over the days up to `dia` (inclusive) of the annual rate in force (percent);
+    days before the first rate count 0. `tasas` sorted by vigente_desde (the same choice as
+    _tasa_en when two share a date: the later one). saldos.py has its SQL twin."""
+    total = Decimal(0)
+    for i, tasa in enumerate(tasas):
+        if tasa.vigente_desde > dia:
+            break
+        fin = dia + timedelta(days=1)
+        if i + 1 < len(tasas):
+            fin = min(fin, tasas[i + 1].vigente_desde)
+        total += tasa.tasa_anual * (fin - tasa.vigente_desde).days
+    return total
+
+
+def _numerador(devengado: Fraction, base: int) -> Decimal:
+    """The exact accrued interest as Σ capital · rate · days (capital in cents × rate with 4
+    decimals: a terminating decimal); refuses to round."""
+    valor = devengado * 100 * base
+    resultado = Decimal(valor.numerator) / Decimal(valor.denominator)
+    if Fraction(resultado) != valor:
+        raise LiquidacionError("El interés devengado no es un decimal exacto (tasa con más de 4 decimales).")
+    return resultado
+
+
+def tramos(*, obligaciones, cargos=(), abonos=(), tasas=()) -> list[Tramo]:
+    """The account after each event date, by the same walk as `liquidar`: for any D on or after
+    the first event, liquidar(hasta=D) equals the segment containing D extended to D."""
+    cuenta = _cuenta_nueva(tasas)
+    estados: list[tuple] = []
+    error = ""
+    try:
+        for fecha in _recorrer(cuenta, _eventos(obligaciones, cargos, abonos), _orden_imputacion()):
+            estados.append((fecha, cuenta.capital, cuenta.costas, cuenta.intereses_pagados,
+                            _numerador(cuenta.devengado, cuenta.base), tasa_acumulada(cuenta.tasas, fecha),
+                            cuenta.capital_total, cuenta.costas_total, cuenta.pagado_total))
+    except LiquidacionError as problema:
+        error = str(problema)
+        estados.append((cuenta.fecha, CERO, CERO, CERO, Decimal(0), Decimal(0), CERO, CERO, CERO))
+    resultado = []
+    for i, estado in enumerate(estados):
+        hasta = estados[i + 1][0] - timedelta(days=1) if i + 1 < len(estados) else None
+        ultimo = i == len(estados) - 1
+        resultado.append(Tramo(estado[0], hasta, *estado[1:], error=error if ultimo else ""))
+    return resultado

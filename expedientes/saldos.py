@@ -3,43 +3,86 @@ dashboard and the annual report read. The contract (issue 11):
 
     saldos_al(expedientes, fecha) -> the same queryset annotated with Decimal
         saldo_capital, saldo_intereses, saldo_costas, saldo_total (at `fecha`, inclusive)
+      and also saldo_pagado (payments in force up to `fecha`) and saldo_error (why the account
+      cannot be liquidated at `fecha`, its amounts then 0; "" or None when it can)
     TRAMOS_ANTIGUEDAD: the ageing buckets, (desde_anios, hasta_anios or None, etiqueta)
     cartera_por_antiguedad(expedientes, fecha) -> one dict per bucket:
-        {"clave", "etiqueta", "expedientes" (count with a balance), "total" (Decimal)}
+        {"clave", "etiqueta", "expedientes" (count with a balance), "total" (Decimal),
+         "capital", "intereses", "costas" (Decimal)}
       the age of a debt is counted from the reception of its orden de cobro (fecha_recepcion)
 
-PROVISIONAL: capital − payments and costas, no interest. It is replaced by the stored account
-segments kept by the ledger's services (exact, interest included, equal to
-expedientes.liquidacion.liquidar)."""
+Exact to the cent, equal to expedientes.liquidacion.liquidar(hasta=fecha), without running the
+ledger per expediente: the ledger's services store each account as segments between its event
+dates (TramoCuenta, services/cuenta.py cuenta_recalcular). Between two events the pending
+capital is constant and interest is simple, so the segment containing `fecha` gives
+    devengado(fecha) = devengado(desde) + capital · (R(fecha) − R(desde))
+with R the cumulative rate (liquidacion.tasa_acumulada; its SQL twin `_tasa_acumulada_sql`
+below, one uncorrelated subquery over the small rate table, evaluated once per query). The
+interest is rounded once, half up (`centavos`), in exact numeric arithmetic:
+cents = div(2·devengado + BASE, 2·BASE). One LEFT JOIN per date on the segments (segments
+of an expediente do not overlap: at most one row each), no correlated subquery per row."""
 
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Case, Count, DecimalField, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce, Greatest
+from django.conf import settings
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast, Coalesce
 
-CERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
+DINERO = DecimalField(max_digits=16, decimal_places=2)
+EXACTO = DecimalField(max_digits=40, decimal_places=6)
+CERO = Value(Decimal("0.00"), output_field=DINERO)
 
 
-def _suma(modelo, campo: str, filtro: Q) -> Subquery:
-    return Coalesce(Subquery(
-        modelo.objects.filter(filtro, expediente=OuterRef("pk")).order_by().values("expediente")
-        .annotate(s=Sum(campo)).values("s")[:1],
-        output_field=DecimalField(max_digits=14, decimal_places=2)), CERO)
+def _tasa_acumulada_sql(fecha: date) -> RawSQL:
+    """R(fecha) over the rate table: each rate times the days it governed up to `fecha`."""
+    from expedientes.models import TasaInteres
+
+    tabla = TasaInteres._meta.db_table
+    return RawSQL(
+        "(SELECT COALESCE(SUM(t.tasa_anual * GREATEST(0, LEAST(%s::date + 1, "
+        "COALESCE(t.siguiente, %s::date + 1)) - t.vigente_desde)), 0) FROM (SELECT tasa_anual, vigente_desde, "
+        f"LEAD(vigente_desde) OVER (ORDER BY vigente_desde) AS siguiente FROM {tabla}) t)",
+        (fecha, fecha), output_field=EXACTO)
 
 
-def saldos_al(expedientes: QuerySet, fecha: date) -> QuerySet:
-    from expedientes.models import Costa, Pago, TituloCredito
-
-    titulos = _suma(TituloCredito, "capital", Q(fecha_emision__lte=fecha))
-    pagos = _suma(Pago, "monto", Q(fecha__lte=fecha, anulado_en__isnull=True))
-    costas = _suma(Costa, "monto", Q(fecha__lte=fecha))
-    return expedientes.annotate(
-        saldo_costas=costas,
-        saldo_intereses=CERO,
-        saldo_capital=Greatest(titulos - pagos, CERO),
-        saldo_total=Greatest(titulos + costas - pagos, CERO),
-    )
+def saldos_al(expedientes: QuerySet, fecha: date, *, prefijo: str = "saldo") -> QuerySet:
+    """`prefijo` names the annotations (prefijo_capital, ...): two dates on one queryset."""
+    tramo = f"_tramo_{prefijo}"
+    en_fecha = FilteredRelation("tramos", condition=Q(tramos__desde__lte=fecha) & (
+        Q(tramos__hasta__gte=fecha) | Q(tramos__hasta__isnull=True)))
+    base = int(settings.LIQUIDACION["BASE_DIAS"])
+    devengado = ExpressionWrapper(
+        F(f"{tramo}__devengado") + F(f"{tramo}__capital") * (_tasa_acumulada_sql(fecha) - F(f"{tramo}__tasa_acumulada")),
+        output_field=EXACTO)
+    centavos = Func(devengado * Value(2) + Value(base), Value(2 * base), function="div", output_field=EXACTO)
+    intereses = Coalesce(Cast(centavos / Value(100), DINERO) - F(f"{tramo}__intereses_pagados"), CERO,
+                         output_field=DINERO)
+    capital = Coalesce(F(f"{tramo}__capital"), CERO, output_field=DINERO)
+    costas = Coalesce(F(f"{tramo}__costas"), CERO, output_field=DINERO)
+    return expedientes.annotate(**{tramo: en_fecha}).annotate(**{
+        f"{prefijo}_capital": capital,
+        f"{prefijo}_intereses": intereses,
+        f"{prefijo}_costas": costas,
+        f"{prefijo}_total": ExpressionWrapper(capital + intereses + costas, output_field=DINERO),
+        f"{prefijo}_pagado": Coalesce(F(f"{tramo}__pagado_total"), CERO, output_field=DINERO),
+        f"{prefijo}_error": F(f"{tramo}__error"),
+    })
 
 
 TRAMOS_ANTIGUEDAD = (
@@ -60,12 +103,21 @@ def _tramo_de(fecha: date):
     return Case(*casos, default=Value(len(TRAMOS_ANTIGUEDAD) - 1), output_field=IntegerField())
 
 
+def cartera_pendiente(expedientes: QuerySet, fecha: date) -> QuerySet:
+    """The expedientes received by `fecha` with a balance at `fecha`, annotated with saldo_*
+    and `antiguedad` (bucket index): the one definition of «pending portfolio»."""
+    return (saldos_al(expedientes.filter(fecha_recepcion__lte=fecha), fecha)
+            .filter(saldo_total__gt=0).annotate(antiguedad=_tramo_de(fecha)))
+
+
 def cartera_por_antiguedad(expedientes: QuerySet, fecha: date) -> list[dict]:
-    filas = (saldos_al(expedientes.filter(fecha_recepcion__lte=fecha), fecha)
-             .filter(saldo_total__gt=0).annotate(tramo=_tramo_de(fecha))
-             .order_by().values("tramo").annotate(n=Count("pk"), total=Sum("saldo_total")))
-    por_tramo = {f["tramo"]: f for f in filas}
+    filas = (cartera_pendiente(expedientes, fecha).order_by().values("antiguedad")
+             .annotate(n=Count("pk"), total=Sum("saldo_total"), capital=Sum("saldo_capital"),
+                       intereses=Sum("saldo_intereses"), costas=Sum("saldo_costas")))
+    por_tramo = {f["antiguedad"]: f for f in filas}
+    cero = Decimal("0.00")
     return [{"clave": f"antiguedad_{i}", "etiqueta": etiqueta,
              "expedientes": por_tramo.get(i, {}).get("n", 0),
-             "total": por_tramo.get(i, {}).get("total") or Decimal("0.00")}
+             **{campo: por_tramo.get(i, {}).get(campo) or cero
+                for campo in ("total", "capital", "intereses", "costas")}}
             for i, (_, _, etiqueta) in enumerate(TRAMOS_ANTIGUEDAD)]

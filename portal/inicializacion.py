@@ -1,6 +1,7 @@
 """Bootstrap of an empty installation: site root, the Juzgado de Coactivas, the roles and
 the custody bucket; then every expediente's stored next deadline is recomputed (the calendar
-may have gained days, the rules may have changed). Idempotent: safe to run at every start."""
+may have gained days, the rules may have changed) and the missing account segments are
+stored. Idempotent: safe to run at every start."""
 
 import io
 
@@ -63,4 +64,7 @@ def portal_inicializar(*, preparar_bucket: bool = True, salida=None) -> JuzgadoI
     if preparar_bucket:
         almacen.bucket_preparar()
     call_command("plazos_recalcular", stdout=salida if salida is not None else io.StringIO())
+    # The stored account segments of expedientes that have none yet (data from before they
+    # existed); the services keep the others current (manage.py cuentas_recalcular: all).
+    call_command("cuentas_recalcular", faltantes=True, stdout=salida if salida is not None else io.StringIO())
     return juzgado

@@ -5,7 +5,7 @@ from .calendario import DiaEspecial
 from .citacion import Citacion, FormaCitacion
 from .coactivado import Coactivado, Domicilio
 from .dossier import ActualizacionJuicio, DossierActuacion, DossierInsolvencia, EstadoDossier, EstadoJuicio
-from .cuenta import Costa, ConvenioPago, Cuota, EstadoConvenio, OrigenPago, Pago, TasaInteres, TasaInteresCambio, TituloCredito
+from .cuenta import Costa, ConvenioPago, Cuota, EstadoConvenio, OrigenPago, Pago, TasaInteres, TasaInteresCambio, TituloCredito, TramoCuenta
 from .expediente import ExpedientePage, Provincia
 from .medidas import (
     ABIERTAS, Busqueda, Entidad, EstadoMedida, MedidaCautelar, ObjetoBusqueda, PublicacionPrensa,
@@ -56,6 +56,7 @@ __all__ = [
     "Provincia",
     "TasaInteres",
     "TasaInteresCambio",
+    "TramoCuenta",
     "TipoDocumentoUnidad",
     "TipoActuacion",
     "TituloCredito",

@@ -1,6 +1,7 @@
 """The ledger of an expediente, in exact USD: what is owed (títulos de crédito, costas),
 the unit's interest-rate table and what was paid. Balances are computed by
-expedientes/liquidacion.py, never stored."""
+expedientes/liquidacion.py; the only derived copy is TramoCuenta (the account between its
+event dates, rewritten by the ledger's services from that same code) for balances in SQL."""
 
 from decimal import Decimal
 
@@ -203,3 +204,34 @@ class Cuota(models.Model):
         verbose_name_plural = _("cuotas")
         ordering = ["convenio", "numero"]
         constraints = [models.UniqueConstraint(fields=["convenio", "numero"], name="cuota_unica")]
+
+
+class TramoCuenta(models.Model):
+    """The account of an expediente between two of its event dates (título exigible, costa,
+    payment), as expedientes.liquidacion.tramos computes it: derived data, rewritten whole by
+    services/cuenta.py cuenta_recalcular whenever what the ledger reads changes. The balance at
+    any date D is the segment containing D plus the interest its capital accrued since `desde`
+    (expedientes/saldos.py, in SQL): exact to the cent, equal to liquidar(hasta=D)."""
+
+    expediente = models.ForeignKey("expedientes.ExpedientePage", on_delete=models.CASCADE,
+                                   related_name="tramos", verbose_name=_("expediente"))
+    desde = models.DateField(_("desde"))
+    hasta = models.DateField(_("hasta"), null=True, blank=True, help_text=_("Vacío: hasta hoy y después."))
+    capital = models.DecimalField(_("capital pendiente"), max_digits=14, decimal_places=2)
+    costas = models.DecimalField(_("costas pendientes"), max_digits=14, decimal_places=2)
+    intereses_pagados = models.DecimalField(_("intereses pagados"), max_digits=14, decimal_places=2)
+    # Σ capital · tasa · días up to `desde`, exact: the interest accrued is devengado / (100 · BASE_DIAS)
+    devengado = models.DecimalField(_("devengado (numerador exacto)"), max_digits=34, decimal_places=6)
+    # R(desde): Σ of the annual rate in force over the days up to `desde` (liquidacion.tasa_acumulada)
+    tasa_acumulada = models.DecimalField(_("tasa acumulada"), max_digits=22, decimal_places=4)
+    capital_total = models.DecimalField(_("capital total"), max_digits=14, decimal_places=2)
+    costas_total = models.DecimalField(_("costas totales"), max_digits=14, decimal_places=2)
+    pagado_total = models.DecimalField(_("pagado total"), max_digits=14, decimal_places=2)
+    error = models.TextField(_("cuenta no liquidable"), blank=True)
+
+    class Meta:
+        verbose_name = _("tramo de la cuenta")
+        verbose_name_plural = _("tramos de la cuenta")
+        ordering = ["expediente", "desde"]
+        constraints = [models.UniqueConstraint(fields=["expediente", "desde"], name="tramo_cuenta_unico")]
+        indexes = [models.Index(fields=["desde"], name="tramo_cuenta_desde")]

@@ -19,7 +19,7 @@ from expedientes.models import Correccion, ExpedientePage, Provincia, TituloCred
 from permisos.custodia import Accion, registro_anotar
 from permisos.services import asignacion_aplicar
 
-from .cuenta import cuenta_liquidar
+from .cuenta import cuenta_liquidar, cuenta_recalcular
 from .fechas import fecha_no_futura
 from .plazos import plazo_recalcular
 from .proceso import expediente_bloquear
@@ -70,6 +70,7 @@ def titulo_corregir(*, titulo: TituloCredito, capital: Decimal, motivo: str, usu
             cuenta_liquidar(expediente)
         except LiquidacionError as error:
             raise ValidationError({"capital": f"Con ese capital la cuenta no cuadra: {error}"}) from None
+        cuenta_recalcular(expediente)
         total = expediente.titulos.aggregate(total=Sum("capital"))["total"]
         ExpedientePage.objects.filter(pk=expediente.pk).update(monto_titulo=total)
         _registrar(expediente=expediente, campo=f"capital del título {actual.numero}", anterior=usd(anterior),

@@ -17,9 +17,9 @@ from expedientes import convenios
 from expedientes.calendario import fecha_formatear
 from expedientes.formato import usd
 from expedientes.estados import FINALES, Estado, transicion_permitida
-from expedientes.liquidacion import Abono, Cargo, EstadoCuenta, LiquidacionError, Obligacion, Tasa, liquidar
+from expedientes.liquidacion import Abono, Cargo, EstadoCuenta, LiquidacionError, Obligacion, Tasa, liquidar, tramos
 from expedientes.models import (
-    ConvenioPago, Costa, Cuota, EstadoConvenio, ExpedientePage, Pago, TasaInteres, TituloCredito,
+    ConvenioPago, Costa, Cuota, EstadoConvenio, ExpedientePage, Pago, TasaInteres, TituloCredito, TramoCuenta,
 )
 
 from .fechas import fecha_acto_validar
@@ -45,10 +45,73 @@ def cuenta_liquidar(expediente: ExpedientePage, hasta: date | None = None, *, pa
         obligaciones=[Obligacion(t.exigible_desde, t.capital, t.numero) for t in expediente.titulos.all()],
         cargos=[Cargo(c.fecha, c.monto, c.concepto) for c in expediente.costas.all()],
         abonos=[Abono(p.fecha, p.monto, p.recibo) for p in pagos_vigentes(pagos)] + list(pagos_extra),
-        tasas=[t if isinstance(t, Tasa) else Tasa(t.vigente_desde, t.tasa_anual)
-               for t in (TasaInteres.objects.all() if tasas is None else tasas)],
+        tasas=_tabla_tasas(tasas),
         hasta=hasta,
     )
+
+
+def _tabla_tasas(tasas=None) -> list[Tasa]:
+    return [t if isinstance(t, Tasa) else Tasa(t.vigente_desde, t.tasa_anual)
+            for t in (TasaInteres.objects.all() if tasas is None else tasas)]
+
+
+def _tramos_de(expediente: ExpedientePage, tasas: list[Tasa]) -> list[TramoCuenta]:
+    """The stored segments of the account: liquidacion.tramos on what cuenta_liquidar reads."""
+    return [
+        TramoCuenta(expediente_id=expediente.pk, desde=t.desde, hasta=t.hasta, capital=t.capital, costas=t.costas,
+                    intereses_pagados=t.intereses_pagados, devengado=t.devengado, tasa_acumulada=t.tasa_acumulada,
+                    capital_total=t.capital_total, costas_total=t.costas_total, pagado_total=t.pagado_total,
+                    error=t.error)
+        for t in tramos(
+            obligaciones=[Obligacion(t.exigible_desde, t.capital, t.numero) for t in expediente.titulos.all()],
+            cargos=[Cargo(c.fecha, c.monto, c.concepto) for c in expediente.costas.all()],
+            abonos=[Abono(p.fecha, p.monto, p.recibo) for p in pagos_vigentes(expediente.pagos.all())],
+            tasas=tasas,
+        )
+    ]
+
+
+def cuenta_recalcular(expediente: ExpedientePage) -> int:
+    """Rewrite the stored account segments of one expediente (what saldos_al and the portfolio
+    read) from its títulos, costas, payments in force and the rate table. Every service that
+    changes one of them calls it inside its own transaction, after its write. Returns how many
+    segments it wrote."""
+    with transaction.atomic():
+        fresco = ExpedientePage.objects.prefetch_related("titulos", "costas", "pagos").get(pk=expediente.pk)
+        nuevos = _tramos_de(fresco, _tabla_tasas())
+        TramoCuenta.objects.filter(expediente_id=expediente.pk).delete()
+        TramoCuenta.objects.bulk_create(nuevos)
+        return len(nuevos)
+
+
+def cuentas_recalcular(expedientes=None, *, tamano: int = 500, progreso=None) -> int:
+    """The bulk path (imports, a rate change, deploys): the segments of `expedientes` (all by
+    default), `tamano` at a time, each batch in its own transaction with its rows locked in pk
+    order (like plazos_recalcular), the rate table read once. Calls progreso(hechos, total)
+    after each batch. Returns how many expedientes were recomputed."""
+    base = ExpedientePage.objects.all() if expedientes is None else expedientes
+    ids = list(base.order_by("pk").values_list("pk", flat=True).distinct())
+    total, hechos = len(ids), 0
+    tasas = _tabla_tasas()
+    for inicio in range(0, total, tamano):
+        lote_ids = ids[inicio:inicio + tamano]
+        with transaction.atomic():
+            bloqueados = list(ExpedientePage.objects.filter(pk__in=lote_ids).select_for_update()
+                              .order_by("pk").values_list("pk", flat=True))
+            lote = ExpedientePage.objects.filter(pk__in=bloqueados).prefetch_related("titulos", "costas", "pagos")
+            nuevos = [tramo for expediente in lote for tramo in _tramos_de(expediente, tasas)]
+            TramoCuenta.objects.filter(expediente_id__in=bloqueados).delete()
+            TramoCuenta.objects.bulk_create(nuevos, batch_size=2000)
+        hechos += len(lote_ids)
+        if progreso is not None:
+            progreso(hechos, total)
+    return total
+
+
+def cuentas_faltantes():
+    """Expedientes with a título and no stored segment: created before the segments existed,
+    or by a bulk path that did not call cuentas_recalcular (portal_inicializar fills them)."""
+    return ExpedientePage.objects.filter(titulos__isnull=False, tramos__isnull=True).distinct()
 
 
 def cuenta_liquidar_o_rechazar(expediente: ExpedientePage, hasta: date, *, para: str, pagos=None) -> EstadoCuenta:
@@ -77,7 +140,9 @@ def titulo_registrar(*, expediente, numero, fecha_emision, resolucion, capital, 
         capital=capital, exigible_desde=exigible_desde or fecha_emision,
     )
     titulo.full_clean()
-    titulo.save()
+    with transaction.atomic():
+        titulo.save()
+        cuenta_recalcular(expediente)
     return titulo
 
 
@@ -95,6 +160,7 @@ def costa_registrar(*, expediente, fecha, concepto, monto, usuario, actuacion=No
                       actuacion=actuacion, registrada_por=usuario)
         costa.full_clean()
         costa.save()
+        cuenta_recalcular(expediente)
         return costa
 
 
@@ -146,6 +212,7 @@ def pago_registrar(*, expediente, fecha, monto: Decimal, origen, recibo, usuario
             if repetido := _recibo_repetido(recibo):
                 raise repetido from None
             raise
+        cuenta_recalcular(expediente)
         if cuenta_liquidar(expediente, fecha).saldo == 0 and transicion_permitida(expediente.estado, Estado.PAGADO):
             expediente_transicion(expediente=expediente, hasta=Estado.PAGADO, usuario=usuario,
                                   fecha=fecha, actuacion=actuacion,

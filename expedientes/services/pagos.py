@@ -35,7 +35,7 @@ from permisos.custodia import Accion, registro_anotar
 
 from .actuaciones import actuacion_registrar
 from .adjuntos import adjunto_registrar
-from .cuenta import cuenta_liquidar_o_rechazar, pagos_vigentes
+from .cuenta import cuenta_liquidar_o_rechazar, cuenta_recalcular, pagos_vigentes
 from .plazos import plazo_recalcular
 from .proceso import expediente_bloquear
 
@@ -195,6 +195,7 @@ def pago_anular(*, pago: Pago, usuario, motivo: str) -> Pago:
         fresco.save(update_fields=["anulado_en", "anulado_por", "anulacion_motivo"])
         saldo = cuenta_liquidar_o_rechazar(_con_cuenta(expediente.pk), max(fresco.fecha, timezone.localdate()),
                           para="No se puede anular el pago").saldo
+        cuenta_recalcular(expediente)
         datos = {"pago": fresco.pk, "recibo": fresco.recibo, "fecha": fresco.fecha, "monto": fresco.monto,
                  "motivo": motivo, "saldo": saldo}
         log(instance=expediente, action=ACCION_ANULACION, user=usuario, data=datos)

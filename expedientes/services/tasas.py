@@ -16,7 +16,7 @@ from expedientes.liquidacion import LiquidacionError, Tasa
 from expedientes.models import ExpedientePage, TasaInteres, TasaInteresCambio
 from permisos.custodia import Accion, registro_anotar
 
-from .cuenta import cuenta_liquidar
+from .cuenta import cuenta_liquidar, cuentas_recalcular
 
 
 @dataclass(frozen=True)
@@ -113,6 +113,11 @@ def tasa_guardar(*, tasa: TasaInteres | None, vigente_desde: date, tasa_anual: D
         tasa.vigente_desde, tasa.tasa_anual, tasa.fuente = vigente_desde, tasa_anual, fuente
         tasa.full_clean()
         tasa.save()
+        # The stored account segments that start on or after the first day whose rate changed
+        # (their accrued interest and cumulative rate move); earlier ones keep their values and
+        # read the new rate for later days from the table itself (expedientes/saldos.py).
+        primer_dia = min(vigente_desde, anterior[0]) if anterior[0] else vigente_desde
+        cuentas_recalcular(ExpedientePage.objects.filter(tramos__desde__gte=primer_dia))
         cambio = TasaInteresCambio.objects.create(
             tasa=tasa, accion=TasaInteresCambio.Accion.MODIFICACION if anterior[0] else TasaInteresCambio.Accion.ALTA,
             vigente_desde_anterior=anterior[0], tasa_anual_anterior=anterior[1], fuente_anterior=anterior[2],
