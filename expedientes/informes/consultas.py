@@ -17,17 +17,20 @@ ESTADO_AL = "estado_corte"
 
 
 def estado_al(fecha: date):
-    """The state an expediente was in at the end of `fecha`: where the last transition dated
-    on or before it went (the same day: the one recorded last). With none by then, where
-    the first later transition started from; with no history at all, its current state (a
-    process opened or imported in that state). COALESCE reads the later subqueries only for
-    the rows that need them."""
+    """The state an expediente was in at the end of `fecha`, by its history of transitions:
+    its current state when nothing changed after `fecha` (one index probe for most rows);
+    otherwise where the last transition dated on or before `fecha` went (the same day: the
+    one recorded last) or, with none by then, where the first later one started from. A
+    process with no history at all (opened, or imported in some state) is in its state."""
     transiciones = Transicion.objects.filter(expediente=OuterRef("pk"))
     ultima = (transiciones.filter(fecha__lte=fecha).order_by("-fecha", "-registrada_en", "-pk")
               .values("hasta")[:1])
-    primera_despues = (transiciones.filter(fecha__gt=fecha).order_by("fecha", "registrada_en", "pk")
-                       .values("desde")[:1])
-    return Coalesce(Subquery(ultima), Subquery(primera_despues), F("estado"))
+    despues = transiciones.filter(fecha__gt=fecha)
+    primera_despues = despues.order_by("fecha", "registrada_en", "pk").values("desde")[:1]
+    return Case(
+        When(Exists(despues), then=Coalesce(Subquery(ultima), Subquery(primera_despues))),
+        default=F("estado"), output_field=ExpedientePage._meta.get_field("estado"),
+    )
 
 
 def estado_desde(fecha: date, estado: str | None = None):
