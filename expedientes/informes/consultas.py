@@ -100,7 +100,6 @@ def clave_mes(mes: date) -> str:
     return f"{mes.year}_{mes.month:02d}"
 
 
-
 def con_documento(clave: str):
     """The act carries a generated document of this kind (DocumentoEmitido.clave)."""
     return Exists(DocumentoEmitido.objects.filter(version__adjunto__actuacion=OuterRef("pk"), clave=clave))
