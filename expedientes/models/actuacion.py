@@ -53,8 +53,15 @@ class ActuacionPage(CamposPropiosMixin, PaginaProtegidaMixin, Page):
     fecha = models.DateField(_("fecha"))
     numero = models.CharField(_("número"), max_length=60, blank=True)
     resumen = models.TextField(_("resumen"), blank=True)
+    # The parent expediente, stored so the reports count acts by expediente, type and date in
+    # SQL (a join on the tree's paths would not use an index). Filled from the parent on
+    # every creation path (services, page editor): see save() and full_clean().
+    expediente = models.ForeignKey(
+        "expedientes.ExpedientePage", verbose_name=_("expediente"), on_delete=models.PROTECT,
+        related_name="actuaciones_registradas", editable=False, db_index=False,
+    )
 
-    campos_propios = ("tipo", "fecha")
+    campos_propios = ("tipo", "fecha", "expediente")
 
     parent_page_types = ["expedientes.ExpedientePage"]
     subpage_types = []
@@ -71,6 +78,9 @@ class ActuacionPage(CamposPropiosMixin, PaginaProtegidaMixin, Page):
     class Meta:
         verbose_name = _("actuación")
         verbose_name_plural = _("actuaciones")
+        # the reports: acts of these expedientes, of this type, in this period (it also serves
+        # the foreign key: its first column is the expediente)
+        indexes = [models.Index(fields=["expediente", "tipo", "fecha"], name="actuacion_exp_tipo_fecha")]
 
     def get_context(self, request, *args, **kwargs):
         from expedientes.selectors import adjuntos_de
@@ -85,7 +95,28 @@ class ActuacionPage(CamposPropiosMixin, PaginaProtegidaMixin, Page):
         super().clean()
         fecha_no_futura(self.fecha, "de la actuación")
 
+    def _expediente_completar(self) -> None:
+        """An actuación is always a direct child of its expediente: once it has a place in the
+        tree (add_child gives it its path before saving), its parent is the expediente."""
+        if self.expediente_id is None and self.path:
+            from .expediente import ExpedientePage
+
+            self.expediente_id = (ExpedientePage.objects.filter(path=self.path[:-self.steplen])
+                                  .values_list("pk", flat=True).first())
+
+    def save(self, *args, **kwargs):
+        self._expediente_completar()
+        resultado = super().save(*args, **kwargs)
+        actualizar = kwargs.get("update_fields")
+        if self.expediente_id and (actualizar is None or "live" in actualizar):
+            # born or published: the expediente's last act may have changed (all paths)
+            from expedientes.services.actuaciones import ultima_actuacion_anotar
+
+            ultima_actuacion_anotar(self.expediente_id)
+        return resultado
+
     def full_clean(self, *args, **kwargs):
+        self._expediente_completar()
         if self.tipo and self.fecha:
             partes = [self.get_tipo_display(), self.numero, formats.date_format(self.fecha)]
             self.title = " ".join(p for p in partes if p)[:255]

@@ -15,6 +15,7 @@ from permisos.paginas import PaginaProtegidaMixin
 from expedientes.estados import Estado
 from expedientes.paneles import DatoPanel
 
+from .actuacion import TipoActuacion
 from .arbol import LockedAddChildMixin
 from .propios import CamposPropiosMixin
 
@@ -113,12 +114,20 @@ class ExpedientePage(CamposPropiosMixin, PaginaProtegidaMixin, LockedAddChildMix
                                     default=FaseArchivo.TRAMITE, db_default=FaseArchivo.TRAMITE,
                                     editable=False, db_index=True)
 
+    # The last act of the file (the latest live actuación by date), for the monthly matrix and
+    # the listings: written by expedientes.services.actuaciones.ultima_actuacion_anotar each
+    # time an actuación is born or published.
+    ultima_actuacion_fecha = models.DateField(_("fecha de la última actuación"), null=True, blank=True,
+                                              editable=False)
+    ultima_actuacion_tipo = models.CharField(_("última actuación"), max_length=30, blank=True, default="",
+                                             db_default="", choices=TipoActuacion.choices, editable=False)
+
     # Written only by the services (opening, state changes, corrections, assignment), each
     # under the row lock and with who/when/why: never by the page editor or a revision.
     campos_propios = ("numero", "anio", "secuencial", "coactivado", "provincia", "fecha_recepcion",
                       "orden_cobro_numero", "monto_titulo", "estado", "abogado",
                       "busqueda", "plazo_vence", "plazo_concepto", "plazo_explicacion", "citacion_limite",
-                      "citado_el", "serie", "archivo_fase")
+                      "citado_el", "serie", "archivo_fase", "ultima_actuacion_fecha", "ultima_actuacion_tipo")
 
     parent_page_types = ["expedientes.AnioPage"]
     subpage_types = ["expedientes.ActuacionPage"]
