@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('expedientes', '0016_informes_documentos_unidad'),
+        ('expedientes', '0017_actuacion_expediente'),
     ]
 
     operations = [
