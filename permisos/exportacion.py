@@ -33,8 +33,9 @@ _CAMPOS = ("secuencia", "registrado_en", "usuario_nombre", "accion", "expediente
 FORMATOS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pdf": "application/pdf",
 }
+# what else archivo_exportar writes through `escribir` (a report's PDF)
+TIPOS = {**FORMATOS, "pdf": "application/pdf"}
 _ETIQUETAS = dict(Accion.choices)
 
 
@@ -161,7 +162,7 @@ def archivo_exportar(*, formato: str, nombre: str, anotar, columnas=(), filas=()
         raise
     ahora = timezone.localtime()
     return Exportacion(archivo=archivo, nombre=f"{nombre}-{ahora:%Y%m%d-%H%M%S}.{formato}",
-                       tipo=FORMATOS[formato], registros=n, sha256=huella)
+                       tipo=TIPOS[formato], registros=n, sha256=huella)
 
 
 def custodia_exportar(*, registros: QuerySet, formato: str, usuario, filtros: dict, expediente=None,

@@ -22,6 +22,8 @@ from expedientes.informes.forms import ParametrosForm
 from expedientes.models import DocumentoUnidad, InformeEmitido, Provincia
 from permisos.models import RegistroCustodia
 from tests.factories import expediente_crear
+from tests.portal.conftest import navegador  # noqa: F401  (the browser of the screenshot)
+from tests.portal.test_recorridos import recorrido  # noqa: F401
 
 pytestmark = pytest.mark.servicios
 
@@ -267,3 +269,21 @@ def test_parametros_malos_dan_mensajes_en_espanol(client, usuarios, prueba, cons
     assert mensaje in respuesta.content.decode()
     exportar = client.get(_url("informes_exportar", "prueba", "xlsx", consulta=consulta))
     assert exportar.status_code == 302  # back to the screen, which says what is wrong
+
+
+@pytest.mark.navegador
+def test_captura_de_la_pantalla_de_un_informe(recorrido, usuarios, prueba, datos):  # noqa: F811
+    """var/capturas/informes/: the report's screen as the jefe sees it, in headless Chromium."""
+    for n in range(4):
+        expediente_crear(usuario=usuarios["secretaria"], nombre=f"COMERCIAL DEL AUSTRO {n} CIA. LTDA.",
+                         provincia="01" if n % 2 else "14", fecha=date(2025, 3, 3 + n), monto=Decimal(f"{n + 1}50.75"))
+    r = recorrido("informes", alto=1400)
+    r.entrar("jefe")
+    r.pagina.goto(f"{r.url}{_url('informes_informe', 'prueba')}")
+    assert "Procesos iniciados" in r.contenido()
+    r.captura("informe-de-prueba-marzo-2025")
+    r.clic(r.pagina.locator("main .cifras a").first)
+    r.pagina.wait_for_load_state()
+    assert "7 expedientes" in r.contenido()
+    r.captura("cifra-procesos-iniciados")
+    r.terminar()

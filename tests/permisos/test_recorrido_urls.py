@@ -104,6 +104,14 @@ def secreto(usuarios, pdf):
         "proceso_id": ProcesoImpugnado.objects.create(
             expediente=expediente, seleccionado_por=usuarios["jefe"], numero_causa="CAUSA-RESERVADA-58").pk,
     }
+    # an issued report that names it (its title, its figures): only who reads issued reports sees it
+    from expedientes.informes.base import Parametros, Periodo
+    from expedientes.informes.emision import emision_registrar
+    from tests.factories import pdf_bytes
+
+    emision_registrar(clave="matriz", titulo=f"Matriz de {NOMBRE}", parametros=Parametros(Periodo.anio(2025)),
+                      cifras={"numero": expediente.numero}, usuario=usuarios["jefe"],
+                      archivos={"pdf": ("matriz-reservada.pdf", pdf_bytes().getvalue())})
     rastros = [NOMBRE, expediente.coactivado.identificacion, expediente.numero,
                "Oficio reservado al banco", "oficio-reservado-banco", "RECIBO-RESERVADO-77",
                "PRESTAMO-RESERVADO-31", "CAUSA-RESERVADA-58"]
@@ -174,6 +182,8 @@ def _urls(secreto, *, inexistente=False):
                 propios["pk"] = obtener(expediente)
             if "pk" in kwargs and (espacio.replace("snippetchoosers", "snippets") == prefijo) and not inexistente:
                 propios["pk"] = obtener(expediente)
+        if nombre == "informes_documento" and not inexistente:  # a record of the unit: the issued report's PDF
+            propios["uuid"] = InformeEmitido.objects.values_list("pdf__uuid", flat=True).first() or propios["uuid"]
         yield ruta, nombre, kwargs, _rellenar(ruta, propios) + consulta
 
 
