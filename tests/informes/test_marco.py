@@ -287,3 +287,14 @@ def test_captura_de_la_pantalla_de_un_informe(recorrido, usuarios, prueba, datos
     assert "7 expedientes" in r.contenido()
     r.captura("cifra-procesos-iniciados")
     r.terminar()
+
+
+def test_pdf_remite_al_xlsx_pasado_el_limite(client, usuarios, prueba, datos, monkeypatch):
+    from expedientes.informes import exportar
+
+    monkeypatch.setattr(exportar, "DETALLE_PDF", 2)
+    client.force_login(usuarios["jefe"])
+    respuesta = client.get(_url("informes_exportar", "prueba", "pdf"))
+    texto = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(_descargar(respuesta))).pages)
+    assert "El detalle completo (3 filas) está en el XLSX" in " ".join(texto.split())
+    assert "AJENO CAÑAR" not in texto  # the third row by number: beyond the limit
