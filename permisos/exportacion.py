@@ -11,7 +11,8 @@ import hashlib
 import io
 import json
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -19,6 +20,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from .custodia import Accion, registro_anotar
 from .models import RegistroCustodia
@@ -31,6 +34,8 @@ FORMATOS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+# what else archivo_exportar writes through `escribir` (a report's PDF)
+TIPOS = {**FORMATOS, "pdf": "application/pdf"}
 _ETIQUETAS = dict(Accion.choices)
 
 
@@ -76,35 +81,77 @@ def _texto_csv(valor):
     return valor
 
 
-def _xlsx(columnas, filas, destino, hoja) -> int:
+@dataclass
+class Hoja:
+    """A sheet of a workbook: `columnas` (the bold header row, may be empty) then `filas`
+    (an iterable of rows, consumed once, or a function of the written sheet that returns
+    them: a ready `celda(sheet, ...)` needs it). A cell may be a value (typed by
+    _FORMATO_CELDA) or a ready cell. `anchos`: column widths in characters, left to right."""
+
+    nombre: str
+    filas: Iterable
+    columnas: tuple | list = ()
+    anchos: list[int] = field(default_factory=list)
+
+
+def libro_escribir(hojas: list[Hoja], destino) -> list[int]:
+    """Write the sheets in write-only mode (openpyxl keeps no rows in memory: a sheet of
+    100,000 rows costs what one row costs). Returns the number of rows of each sheet."""
     libro = Workbook(write_only=True)
-    hoja = libro.create_sheet(hoja[:31])  # Excel's limit for a sheet name
-    hoja.append(columnas)
-    n = 0
-    for n, fila in enumerate(filas, start=1):
-        hoja.append([_celda_xlsx(hoja, valor) for valor in fila])
+    cuentas = []
+    for hoja in hojas:
+        escrita = libro.create_sheet(hoja.nombre[:31])  # Excel's limit for a sheet name
+        for i, ancho in enumerate(hoja.anchos):
+            escrita.column_dimensions[get_column_letter(i + 1)].width = ancho
+        if hoja.columnas:
+            escrita.append([celda(escrita, titulo, negrita=True) for titulo in hoja.columnas])
+        filas = hoja.filas(escrita) if callable(hoja.filas) else hoja.filas
+        n = 0
+        for n, fila in enumerate(filas, start=1):
+            escrita.append([_celda_xlsx(escrita, valor) for valor in fila])
+        cuentas.append(n)
     libro.save(destino)
-    return n
+    return cuentas
+
+
+def _xlsx(columnas, filas, destino, hoja) -> int:
+    return libro_escribir([Hoja(hoja, filas, columnas)], destino)[0]
+
+
+def celda(hoja, valor, *, formato: str | None = None, negrita: bool = False):
+    """A cell with its number format (`formato`, else the one of its type) and weight."""
+    if isinstance(valor, datetime) and valor.tzinfo is not None:
+        valor = timezone.localtime(valor).replace(tzinfo=None)  # Excel has no time zones
+    escrita = WriteOnlyCell(hoja, value=valor)
+    if formato is None:
+        formato = next((f for tipo, f, _csv in _FORMATO_CELDA if isinstance(valor, tipo)), None)
+    if formato:
+        escrita.number_format = formato
+    if negrita:
+        escrita.font = Font(bold=True)
+    return escrita
 
 
 def _celda_xlsx(hoja, valor):
-    for tipo, formato, _csv in _FORMATO_CELDA:
-        if isinstance(valor, tipo):
-            celda = WriteOnlyCell(hoja, value=valor)
-            celda.number_format = formato
-            return celda
+    if isinstance(valor, (date, Decimal)):  # datetime is a date
+        return celda(hoja, valor)
     return valor
 
 
-def archivo_exportar(*, columnas, filas, formato: str, hoja: str, nombre: str, anotar) -> Exportacion:
+def archivo_exportar(*, formato: str, nombre: str, anotar, columnas=(), filas=(), hoja: str = "",
+                     escribir: Callable | None = None) -> Exportacion:
     """Write `filas` (an iterable of tuples, consumed once) as CSV or XLSX to a temporary file,
     hash it, then call anotar(registros, sha256) to log the export (inside it, in the
     caller's transaction). Returns the file positioned at its start. Every export of the
-    portal goes through here, so each one is written, hashed and logged the same way."""
-    escribir = {"csv": _csv, "xlsx": _xlsx}[formato]
+    portal goes through here, so each one is written, hashed and logged the same way.
+    `escribir(destino) -> registros` writes any other file instead (a workbook of several
+    sheets with libro_escribir, a PDF's bytes)."""
+    if escribir is None:
+        def escribir(destino):
+            return {"csv": _csv, "xlsx": _xlsx}[formato](columnas, filas, destino, hoja)
     archivo = tempfile.NamedTemporaryFile(prefix="exportacion-", suffix=f".{formato}")
     try:
-        n = escribir(columnas, filas, archivo.file, hoja)
+        n = escribir(archivo.file)
         archivo.flush()
         archivo.seek(0)
         huella = hashlib.file_digest(archivo, "sha256").hexdigest()
@@ -115,7 +162,7 @@ def archivo_exportar(*, columnas, filas, formato: str, hoja: str, nombre: str, a
         raise
     ahora = timezone.localtime()
     return Exportacion(archivo=archivo, nombre=f"{nombre}-{ahora:%Y%m%d-%H%M%S}.{formato}",
-                       tipo=FORMATOS[formato], registros=n, sha256=huella)
+                       tipo=TIPOS[formato], registros=n, sha256=huella)
 
 
 def custodia_exportar(*, registros: QuerySet, formato: str, usuario, filtros: dict, expediente=None,

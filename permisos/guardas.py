@@ -29,6 +29,8 @@ OBJETOS = {
     # the archive: a box is seen by who holds a permission on boxes; a loan or a contested
     # case follows its expediente (policies.objetos_visibles)
     "caja_id": "archivo.Caja", "prestamo_id": "archivo.Prestamo", "proceso_id": "archivo.ProcesoImpugnado",
+    # an issued report: seen by who may read the issued reports (expedientes/informes/views.py)
+    "emitido_id": "expedientes.InformeEmitido",
 }
 # kwargs whose meaning depends on the URL (the model of `pk`, `object_id`)
 POR_URL = {"pk", "object_id"}
@@ -42,7 +44,9 @@ SECUNDARIOS = {"revision_id", "revision_id_a", "revision_id_b", "task_state_id",
                "transferencia_id"}
 # not ids: names of actions, apps and models
 NOMBRES = {"action", "action_name", "accion", "app_label", "app_name", "model_name", "formato",
-           "content_type_app_name", "content_type_model_name", "slug"}
+           "content_type_app_name", "content_type_model_name", "slug",
+           # a report's product and one of its figures (expedientes/informes/): names, not ids
+           "clave", "cifra"}
 
 _MODELO_DE_ESPACIO = {
     "wagtailusers_users": "auth.User", "wagtailusers_groups": Group, "wagtailsites": Site,

@@ -118,10 +118,18 @@ def documento_archivo_descargar(request, uuid):
     documento = DocumentoArchivo.objects.filter(uuid=uuid).first()
     if documento is None:
         raise Http404
+    objeto = f"Documento del archivo «{documento.titulo}» ({documento.nombre_original})"
+    return documento_servir(request, documento, objeto=objeto,
+                            permitido=policies.documento_archivo_puede_ver(request.user, documento))
+
+
+def documento_servir(request, documento, *, objeto: str, permitido: bool):
+    """A record held outside the expedientes (an archive record, a report issued by the
+    unit: any row with the custody fields and a uuid): the refusal is logged and looks like
+    a missing one (404); the download is logged, then the exact stored version streams."""
     datos = {"documento": str(documento.uuid), "tipo": documento.tipo, "nombre": documento.nombre_original,
              "tamano": documento.tamano}
-    objeto = f"Documento del archivo «{documento.titulo}» ({documento.nombre_original})"
-    if not policies.documento_archivo_puede_ver(request.user, documento):
+    if not permitido:
         registro_anotar(accion=Accion.ACCESO_DENEGADO, request=request, objeto=objeto, datos=datos)
         raise Http404
     cuerpo = almacen.abrir(almacen.ObjetoAlmacenado(documento.clave, documento.version_s3))

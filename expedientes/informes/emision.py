@@ -74,3 +74,37 @@ def emision_registrar(*, clave: str, titulo: str, parametros: Parametros, cifras
             return emitido
 
     return custodiar_varios([(archivos[f][1], archivos[f][0]) for f in formatos], registrar)
+
+
+def informe_emitir(*, clave: str, parametros: Parametros, usuario, motivo: str = "") -> InformeEmitido:
+    """Compute the report over what `usuario` sees, render its PDF and XLSX (no lock held),
+    then freeze them with emision_registrar. Refused early (before the costly render) when
+    the user may not issue or a new version lacks its reason; emision_registrar checks both
+    again on the fresh rows."""
+    from expedientes.informes.base import informe_calcular
+    from expedientes.informes.exportar import Pie, informe_pdf, informe_xlsx, nombre_archivo, titulo_completo
+
+    if not puede_emitir(usuario):
+        raise PermissionDenied("No tiene permiso para emitir informes.")
+    version = _version_siguiente(clave, parametros)
+    if version > 1 and not (motivo or "").strip():
+        raise ValidationError({"motivo": "Este informe ya fue emitido: indique por qué se emite una nueva versión."})
+    resultado = informe_calcular(clave=clave, parametros=parametros, usuario=usuario)
+    pie = Pie(usuario=usuario, instante=timezone.now(), emitido=True, version=version)
+    nombre = f"{nombre_archivo(resultado)}-v{version}"
+    archivos = {"pdf": (f"{nombre}.pdf", informe_pdf(resultado, pie=pie)),
+                "xlsx": (f"{nombre}.xlsx", informe_xlsx(resultado, pie=pie))}
+    return emision_registrar(clave=clave, titulo=titulo_completo(resultado), parametros=parametros,
+                             cifras=resultado.cifras_a_dict(), usuario=usuario, archivos=archivos, motivo=motivo)
+
+
+# Who may download a record of the unit (the permission-checked view informes_documento)
+_PERMISO_DOCUMENTO = {TipoDocumentoUnidad.INFORME_PDF: "expedientes.view_informeemitido",
+                      TipoDocumentoUnidad.INFORME_XLSX: "expedientes.view_informeemitido",
+                      TipoDocumentoUnidad.INFORME_DOCX: "expedientes.view_informeemitido",
+                      TipoDocumentoUnidad.MATRIZ_IMPORTADA: "expedientes.importar_matriz"}
+
+
+def documento_unidad_puede_descargar(usuario, documento: DocumentoUnidad) -> bool:
+    permiso = _PERMISO_DOCUMENTO.get(documento.tipo)
+    return bool(usuario and usuario.is_active and permiso and usuario.has_perm(permiso))

@@ -21,7 +21,7 @@ from wagtail.models import Collection, Site, Task, Workflow
 
 from archivo.models import BajaDocumental, Fondo, ProcesoImpugnado, Seccion, Serie, Transferencia
 from archivo.services.fisico import caja_crear, expediente_ubicar, prestamo_registrar
-from expedientes.models import DiaEspecial, PlantillaDocumento, TasaInteres
+from expedientes.models import DiaEspecial, InformeEmitido, PlantillaDocumento, TasaInteres
 from expedientes.services.adjuntos import adjunto_crear
 from expedientes.services.cuenta import pago_registrar
 from expedientes.services.pagos import comprobante_emitir
@@ -104,6 +104,14 @@ def secreto(usuarios, pdf):
         "proceso_id": ProcesoImpugnado.objects.create(
             expediente=expediente, seleccionado_por=usuarios["jefe"], numero_causa="CAUSA-RESERVADA-58").pk,
     }
+    # an issued report that names it (its title, its figures): only who reads issued reports sees it
+    from expedientes.informes.base import Parametros, Periodo
+    from expedientes.informes.emision import emision_registrar
+    from tests.factories import pdf_bytes
+
+    emision_registrar(clave="matriz", titulo=f"Matriz de {NOMBRE}", parametros=Parametros(Periodo.anio(2025)),
+                      cifras={"numero": expediente.numero}, usuario=usuarios["jefe"],
+                      archivos={"pdf": ("matriz-reservada.pdf", pdf_bytes().getvalue())})
     rastros = [NOMBRE, expediente.coactivado.identificacion, expediente.numero,
                "Oficio reservado al banco", "oficio-reservado-banco", "RECIBO-RESERVADO-77",
                "PRESTAMO-RESERVADO-31", "CAUSA-RESERVADA-58"]
@@ -130,6 +138,8 @@ def _valores(expediente, actuacion, version, *, inexistente=False):
         "collection_id": _pk(Collection), "workflow_pk": _pk(Workflow), "task_id": _pk(Task), "task_state_id": INEXISTENTE, "workflow_state_id": INEXISTENTE,
         "page_view_restriction_id": INEXISTENTE, "session_id": INEXISTENTE,
         "transferencia_id": otro or _pk(Transferencia),
+        # the reports (expedientes/informes/): a product, one of its figures, an issued report
+        "clave": "matriz", "cifra": "iniciados", "emitido_id": otro or _pk(InformeEmitido),
         "image_id": 1, "document_id": 1, "doc_id": 1, "uploaded_file_id": 1, "filter_spec": "original",
         "uidb64": "MQ", "token": "abc-123", "path": "x.css", "slug": "x",
         "accion": "costa", "formato": "csv", "action": "delete", "action_name": "approve",
@@ -172,6 +182,8 @@ def _urls(secreto, *, inexistente=False):
                 propios["pk"] = obtener(expediente)
             if "pk" in kwargs and (espacio.replace("snippetchoosers", "snippets") == prefijo) and not inexistente:
                 propios["pk"] = obtener(expediente)
+        if nombre == "informes_documento" and not inexistente:  # a record of the unit: the issued report's PDF
+            propios["uuid"] = InformeEmitido.objects.values_list("pdf__uuid", flat=True).first() or propios["uuid"]
         yield ruta, nombre, kwargs, _rellenar(ruta, propios) + consulta
 
 
