@@ -10,6 +10,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+
+from expedientes.formato import usd
 from django.db import connection
 from django.db.models import Count
 from django.test import RequestFactory
@@ -126,7 +128,11 @@ def test_el_jefe_ve_los_graficos_de_la_unidad_con_sus_cifras(client, usuarios, u
     cartera = _tarjeta(datos, "cartera").grafico
     assert cartera.columnas == ["Antigüedad", "Saldo", "Expedientes"]
     assert sum(int(f[2]) for f in cartera.filas) == 7
-    assert cartera.filas[-1][1:] == ["USD 1.000,00", "1"]  # the one received eleven years ago
+    # the one received eleven years ago: its balance with interest, as the ledger liquidates it
+    from expedientes.services.cuenta import cuenta_liquidar
+
+    antiguo = ExpedientePage.objects.get(fecha_recepcion__year=anio - 11)
+    assert cartera.filas[-1][1:] == [usd(cuenta_liquidar(antiguo, hoy).saldo), "1"]
     # deadlines: the same totals as the panel of deadlines (plazos.con_plazo on the stored date)
     plazos_g = _tarjeta(datos, "plazos").grafico
     todos = ExpedientePage.objects.all()
