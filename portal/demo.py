@@ -996,13 +996,9 @@ def demo_cargar(*, total: int | None = None, semilla: int = 2025, clave_fija=Non
     actuales, seguimiento = [], {}
     with calendario.precargado(date(2024, 12, 1), date(ultimo_anio, 12, 31)):
         planes = plan_demo(rng, total, tasas=tasas, es_habil=calendario.dia_habil)
-        if vivo:  # its own generator: the 2025 plan is the same whatever the day
-            vivo_rng = random.Random(f"{semilla}-{hoy.isoformat()}")
-            actuales = demo_actual.plan_actual(vivo_rng, hoy, tasas=tasas, es_habil=calendario.dia_habil,
-                                               total=total)
-            seguimiento = demo_actual.seguimiento_2025(vivo_rng, planes, hoy, es_habil=calendario.dia_habil)
-            demo_actual.recibos_numerar([p for plan in actuales for p in plan.pasos]
-                                        + [p for pasos in seguimiento.values() for p in pasos])
+        if vivo:
+            actuales, seguimiento = demo_actual.plan_vivo(semilla, planes, hoy, tasas=tasas, total=total,
+                                                          es_habil=calendario.dia_habil)
     total_planes = len(planes) + len(actuales)
     for indice, plan in enumerate(planes, start=1):
         expediente = expediente_ejecutar(plan, usuarios)

@@ -60,7 +60,7 @@ def _respuestas_faltantes(d: _Dias, pasos: list[Paso], desde: date | None = None
         if paso.accion == "medida" and paso.datos["entidad"] not in respondidas:
             fecha = d.paso(max(paso.fecha, desde or paso.fecha), 2, 12)
             entidad = paso.datos["entidad"]
-            nuevas.append(Paso(fecha, "respuesta", {"entidad": entidad, "modo": "cero",
+            nuevas.append(Paso(fecha, "respuesta", {"entidad": entidad, "modo": "cero", "monto": Decimal("0.00"),
                                                     "observaciones": SIN_FONDOS[entidad]}))
             respondidas.add(entidad)
     return nuevas
@@ -148,6 +148,9 @@ def seguimiento_2025(rng: random.Random, planes_2025: list[PlanExpediente], hoy:
                 pasos.append(Paso(fecha, "pago", {"modo": "cuota", "cuota": numero, "monto": monto,
                                                   "origen": OrigenPago.CONVENIO}))
                 anterior = fecha
+        for paso in pasos:  # every follow-up answer says «no funds»: nothing to compute
+            if paso.accion == "respuesta":
+                paso.datos.setdefault("monto", Decimal("0.00"))
         pasos = sorted((p for p in pasos if p.fecha < hoy), key=lambda p: p.fecha)
         if pasos:
             seguimiento[plan.indice] = pasos
@@ -161,6 +164,18 @@ def recibos_numerar(pasos) -> None:
     for pago in pagos:
         numeros[pago.fecha.year] = numeros.get(pago.fecha.year, 0) + 1
         pago.datos["recibo"] = f"CI-{pago.fecha.year}-{numeros[pago.fecha.year]:05d}"
+
+
+def plan_vivo(semilla, planes_2025: list[PlanExpediente], hoy: date, *, tasas, es_habil,
+              total: int | None = None) -> tuple[list[PlanExpediente], dict[int, list[Paso]]]:
+    """The current year's plans and the 2025 follow-up, with their receipts numbered. Its own
+    generator, seeded with the seed and the load date: the 2025 plan is the same whatever the
+    day, and the same day gives the same unit."""
+    rng = random.Random(f"{semilla}-{hoy.isoformat()}")
+    actuales = plan_actual(rng, hoy, tasas=tasas, es_habil=es_habil, total=total)
+    seguimiento = seguimiento_2025(rng, planes_2025, hoy, es_habil=es_habil)
+    recibos_numerar([p for plan in actuales for p in plan.pasos] + [p for pasos in seguimiento.values() for p in pasos])
+    return actuales, seguimiento
 
 
 class _Seguimiento(_Registro):

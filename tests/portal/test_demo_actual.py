@@ -19,11 +19,8 @@ TASAS = [Tasa(desde, tasa) for desde, tasa in TASAS_DEMO]
 
 
 def _planes(hoy, semilla=2025):
-    rng = random.Random(f"{semilla}-{hoy.isoformat()}")
-    actuales = demo_actual.plan_actual(rng, hoy, tasas=TASAS, es_habil=lambda d: d.weekday() < 5)
-    seguimiento = demo_actual.seguimiento_2025(rng, plan_demo(random.Random(semilla), tasas=TASAS), hoy,
-                                               es_habil=lambda d: d.weekday() < 5)
-    return actuales, seguimiento
+    return demo_actual.plan_vivo(semilla, plan_demo(random.Random(semilla), tasas=TASAS), hoy, tasas=TASAS,
+                                 es_habil=lambda d: d.weekday() < 5)
 
 
 @pytest.mark.parametrize("hoy", [date(2026, 12, 2), date(2026, 6, 15), date(2026, 2, 9)])
