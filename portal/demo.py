@@ -152,10 +152,12 @@ def _dia_de_semana(fecha: date) -> bool:
     return fecha.weekday() < 5
 
 
-def plan_de_intake(rng: random.Random, total: int | None = None, es_habil=None):
+def plan_de_intake(rng: random.Random, total: int | None = None, es_habil=None, *,
+                   inicio: date = date(2025, 1, 2), fin: date = FIN_RECEPCION):
     """(provincia, fecha de recepción) for each expediente of 2025, in date order, on working
     days from 2 January to FIN_RECEPCION (`es_habil`: the legal calendar; weekdays by default).
-    With `total` smaller than 135, the same proportions scaled down (at least one each)."""
+    With `total` smaller than 135, the same proportions scaled down (at least one each).
+    `inicio`/`fin`: another span (the current year's intake, portal/demo_actual.py)."""
     es_habil = es_habil or _dia_de_semana
     cuotas = dict(INTAKE_2025)
     if total is not None and total < sum(cuotas.values()):
@@ -163,8 +165,7 @@ def plan_de_intake(rng: random.Random, total: int | None = None, es_habil=None):
         cuotas = {p: max(1, round(n * escala)) for p, n in cuotas.items()}
     provincias = [p for p, n in cuotas.items() for _ in range(n)]
     rng.shuffle(provincias)
-    inicio = date(2025, 1, 2)
-    dias_habiles = [inicio + timedelta(days=i) for i in range((FIN_RECEPCION - inicio).days + 1)]
+    dias_habiles = [inicio + timedelta(days=i) for i in range((fin - inicio).days + 1)]
     dias_habiles = [d for d in dias_habiles if es_habil(d)]
     fechas = sorted(rng.choice(dias_habiles) for _ in provincias)
     return list(zip(provincias, fechas))
@@ -330,8 +331,9 @@ class PlanExpediente:
 class _Dias:
     """Dates on the legal calendar, drawn with the plan's generator."""
 
-    def __init__(self, rng, es_habil):
+    def __init__(self, rng, es_habil, tope: date = ULTIMO_PAGO):
         self.rng, self.es_habil = rng, es_habil
+        self.tope = tope  # no step after it (2025: the close of the year)
 
     def sumar(self, desde: date, dias: int) -> date:
         fecha = desde
@@ -350,8 +352,9 @@ class _Dias:
             fecha += timedelta(days=1)
         return fecha
 
-    def paso(self, desde: date, minimo: int, maximo: int, tope: date = ULTIMO_PAGO) -> date:
+    def paso(self, desde: date, minimo: int, maximo: int, tope: date | None = None) -> date:
         """Between `minimo` and `maximo` working days after `desde`, not after `tope`."""
+        tope = tope or self.tope
         fecha = self.sumar(desde, self.rng.randint(minimo, maximo))
         return fecha if fecha <= tope else max(desde, self.habil_hasta(tope))
 
@@ -399,7 +402,7 @@ def _convenio(d: _Dias, rng, desde, cuotas: int, *, pagadas: int | None) -> list
     pasos = [Paso(fecha, "convenio", {"vences": vences, "dias_gracia": 5})]
     anterior = fecha
     for numero, vence in enumerate(vences, start=1):
-        if vence > ULTIMO_PAGO or (pagadas is not None and numero > pagadas):
+        if vence > d.tope or (pagadas is not None and numero > pagadas):
             break
         pago = max(anterior, d.habil_hasta(vence - timedelta(days=rng.randint(0, 4))))
         pasos.append(Paso(pago, "pago", {"modo": "cuota", "cuota": numero, "origen": OrigenPago.CONVENIO}))
@@ -645,6 +648,30 @@ def _verificar(planes, tasas, total: Decimal, con_cobro: int) -> None:
             raise RuntimeError(f"Plan {plan.indice} ({plan.escenario}): saldo final {final.saldo}.")
 
 
+def escenarios_asignar(rng, planes: list[PlanExpediente], cantidades: dict[str, int], tope: date) -> None:
+    """Scenarios: the longest first, each to an expediente received early enough for it
+    (`dias_minimos` calendar days before `tope`)."""
+    libres = list(planes)
+    for escenario in sorted(ESCENARIOS, key=lambda e: -e.dias_minimos):
+        for _ in range(cantidades[escenario.nombre]):
+            aptos = [p for p in libres if (tope - p.fecha).days >= escenario.dias_minimos] or libres[:1]
+            elegido = rng.choice(aptos)
+            elegido.escenario = escenario.nombre
+            libres.remove(elegido)
+
+
+def plan_sortear(plan: PlanExpediente, d: _Dias, rng) -> None:
+    """The steps of a plan and the draws its amounts start from (capital, weights)."""
+    plan.pasos = _pasos_plan(plan, d, rng)
+    plan.peso = rng.lognormvariate(0, 0.7)
+    plan.fraccion = Decimal(rng.randint(35, 80)) / 100
+    plan.monto_base = (PISO + Decimal(min(15000.0, rng.lognormvariate(math.log(800), 0.8)))).quantize(CENTAVO)
+    plan.pesos_partes = [rng.uniform(0.5, 1.5) for p in plan.pasos if p.accion == "pago"]
+    limite = d.sumar(plan.fecha, settings.CITACION_DIAS_SERVICIO)
+    if plan.escenario not in ILOCALIZABLES and plan.fecha_citacion > limite:
+        raise RuntimeError(f"Plan {plan.indice}: citación fuera del término de servicio.")
+
+
 def plan_demo(rng: random.Random, total: int | None = None, *, tasas, es_habil=None) -> list[PlanExpediente]:
     """Everything the demo will record, decided beforehand as plain data (nothing is written):
     intake, scenario, dates, capitals and every amount. With the full intake, 74 expedientes
@@ -660,25 +687,9 @@ def plan_demo(rng: random.Random, total: int | None = None, *, tasas, es_habil=N
                              abogado=rng.choice(["abogado1", "abogado2"]))
               for i, (provincia, fecha) in enumerate(intake, start=1)]
 
-    # scenarios: the longest first, each to an expediente received early enough for it
-    libres = list(planes)
-    cantidades = escenarios_contar(n)
-    for escenario in sorted(ESCENARIOS, key=lambda e: -e.dias_minimos):
-        for _ in range(cantidades[escenario.nombre]):
-            aptos = [p for p in libres if (ULTIMO_PAGO - p.fecha).days >= escenario.dias_minimos] or libres[:1]
-            elegido = rng.choice(aptos)
-            elegido.escenario = escenario.nombre
-            libres.remove(elegido)
-
+    escenarios_asignar(rng, planes, escenarios_contar(n), ULTIMO_PAGO)
     for plan in planes:
-        plan.pasos = _pasos_plan(plan, d, rng)
-        plan.peso = rng.lognormvariate(0, 0.7)
-        plan.fraccion = Decimal(rng.randint(35, 80)) / 100
-        plan.monto_base = (PISO + Decimal(min(15000.0, rng.lognormvariate(math.log(800), 0.8)))).quantize(CENTAVO)
-        plan.pesos_partes = [rng.uniform(0.5, 1.5) for p in plan.pasos if p.accion == "pago"]
-        limite = d.sumar(plan.fecha, settings.CITACION_DIAS_SERVICIO)
-        if plan.escenario not in ILOCALIZABLES and plan.fecha_citacion > limite:
-            raise RuntimeError(f"Plan {plan.indice}: citación fuera del término de servicio.")
+        plan_sortear(plan, d, rng)
 
     # the collection: a target for each payer, exact in total
     pagadores = [p for p in planes if p.cobro]
@@ -961,8 +972,16 @@ def resumen_lineas(resumen: Resumen) -> list[str]:
 
 
 def demo_cargar(*, total: int | None = None, semilla: int = 2025, clave_fija=None, salida=print,
-                progreso=None) -> int:
-    """Build the demo unit unless expedientes already exist. Returns how many were created."""
+                progreso=None, hoy: date | None = None, actual: bool = True) -> int:
+    """Build the demo unit unless expedientes already exist. Returns how many were created.
+    `actual`: also the current year up to `hoy` (today by default) and the 2025 processes'
+    follow-up in it (portal/demo_actual.py); the 2025 figures stay the same."""
+    from django.utils import timezone
+
+    from portal import demo_actual
+
+    hoy = hoy or timezone.localdate()
+    vivo = actual and hoy > CIERRE_2025
     if ExpedientePage.objects.exists():
         salida("Ya hay expedientes: no se cargan datos de demostración.")
         return 0
@@ -971,17 +990,34 @@ def demo_cargar(*, total: int | None = None, semilla: int = 2025, clave_fija=Non
     usuarios = usuarios_crear(clave_fija=clave_fija, salida=salida)
     if tasas_demo_registrar(usuario=usuarios["admin"]):
         salida(f"Tasas de interés registradas desde 01/01/2024 (fuente: «{FUENTE_TASAS}»).")
-    calendario_sembrar(anios=[2025, 2026])  # the términos of 2025 count on its holidays
+    ultimo_anio = max(2026, hoy.year + 1)
+    calendario_sembrar(anios=list(range(2025, ultimo_anio + 1)))  # the términos count on each year's holidays
     tasas = [Tasa(t.vigente_desde, t.tasa_anual) for t in TasaInteres.objects.all()]
-    with calendario.precargado(date(2024, 12, 1), date(2026, 12, 31)):
+    actuales, seguimiento = [], {}
+    with calendario.precargado(date(2024, 12, 1), date(ultimo_anio, 12, 31)):
         planes = plan_demo(rng, total, tasas=tasas, es_habil=calendario.dia_habil)
+        if vivo:
+            actuales, seguimiento = demo_actual.plan_vivo(semilla, planes, hoy, tasas=tasas, total=total,
+                                                          es_habil=calendario.dia_habil)
+    total_planes = len(planes) + len(actuales)
     for indice, plan in enumerate(planes, start=1):
+        expediente = expediente_ejecutar(plan, usuarios)
+        if plan.indice in seguimiento:
+            demo_actual.seguimiento_ejecutar(plan, usuarios, expediente, seguimiento[plan.indice])
+        if progreso:
+            progreso(indice, total_planes)
+    for indice, plan in enumerate(actuales, start=len(planes) + 1):
         expediente_ejecutar(plan, usuarios)
         if progreso:
-            progreso(indice, len(planes))
+            progreso(indice, total_planes)
     for linea in resumen_lineas(resumen_calcular()):
         salida(linea)
+    if vivo:
+        situacion = demo_actual.situacion_actual(hoy)
+        salida(f"  {hoy.year} hasta el {hoy:%d/%m/%Y}: {situacion['del_anio']} expedientes recibidos; "
+               f"{situacion['abiertos']} en trámite, {situacion['vencidos']} con plazo vencido, "
+               f"{situacion['semana']} que vencen esta semana")
     from portal.demo_archivo import archivo_demo_cargar
 
     archivo_demo_cargar(usuarios, salida=salida)
-    return len(planes)
+    return total_planes
