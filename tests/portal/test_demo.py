@@ -214,3 +214,17 @@ def test_demo_completa_da_las_cifras_del_informe(juzgado, bucket):
     assert not AdjuntoVersion.objects.exclude(antivirus_resultado="OK").exists()
     for expediente in ExpedientePage.objects.filter(anio=2025).prefetch_related("titulos", "costas", "pagos"):
         _pagos_dentro_del_saldo(expediente)
+    # the annual management report for 2025, as the jefe reads it (issue 11, done-when): the
+    # 135 processes by province, and a partition of them whose figures add up
+    from django.contrib.auth import get_user_model
+
+    from expedientes.informes.gestion import gestion_cifras
+
+    cifras = gestion_cifras(2025, get_user_model().objects.get(username="jefe"))
+    assert cifras.iniciados == 135
+    assert [(codigo, n) for codigo, _, n in cifras.provincias] == [("01", 108), ("03", 23), ("14", 4)]
+    p = cifras.particion
+    assert p.pagados + p.parciales + p.sin_cobro == p.total == 135
+    assert p.pagados + p.parciales == 74 and p.cobrado == p.pagados_cobrado + p.parciales_cobrado == D("140714.68")
+    assert p.pendiente == p.parciales_pendiente + p.sin_cobro_pendiente == PENDIENTE_2025
+    assert cifras.recaudado_procesos_anio == D("140714.68")
