@@ -82,6 +82,7 @@ class ResultadoRemate(models.TextChoices):
 class Remate(models.Model):
     bien = models.ForeignKey(BienEmbargado, on_delete=models.PROTECT, related_name="remates",
                              verbose_name=_("bien"))
+    senalado_el = models.DateField(_("fecha de la providencia de señalamiento"))
     fecha_senalada = models.DateField(_("fecha señalada"))
     base = models.DecimalField(_("base del remate (USD)"), max_digits=14, decimal_places=2, validators=POSITIVO)
     resultado = models.CharField(_("resultado"), max_length=10, choices=ResultadoRemate.choices,

@@ -221,7 +221,7 @@ def remate_senalar(*, bien: BienEmbargado, fecha: date, fecha_senalada: date, ba
             expediente=expediente, tipo=TipoActuacion.REMATE, fecha=fecha, usuario=usuario,
             resumen=f"Señalamiento de remate de {actual.descripcion} para el {fecha_formatear(fecha_senalada)}, "
                     f"base {usd(base)}.")
-        remate = Remate(bien=actual, fecha_senalada=fecha_senalada, base=base, actuacion=actuacion,
+        remate = Remate(bien=actual, senalado_el=fecha, fecha_senalada=fecha_senalada, base=base, actuacion=actuacion,
                         registrado_por=usuario)
         remate.full_clean()
         remate.save()
@@ -255,8 +255,7 @@ def remate_registrar_resultado(*, remate: Remate, resultado: str, fecha: date, u
                                   f"({actual.get_resultado_display().lower()}).")
         fecha_acto_validar(expediente=expediente, fecha=fecha, que="del resultado")
         if resultado == ResultadoRemate.CANCELADO:
-            _no_anterior(fecha, actual.actuacion.fecha if actual.actuacion_id else bien.fecha_embargo,
-                         "La cancelación", "al señalamiento")
+            _no_anterior(fecha, actual.senalado_el, "La cancelación", "al señalamiento")
         else:
             _no_anterior(fecha, actual.fecha_senalada, "El resultado", "a la fecha señalada del remate")
         if resultado == ResultadoRemate.ADJUDICADO and valor_adjudicado < actual.base:

@@ -26,7 +26,7 @@ class Remates(Informe):
         remates = Remate.objects.filter(bien__expediente__in=expedientes)
         con_resultado = remates.filter(fecha_resultado__range=rango)
         realizados = con_resultado.filter(resultado__in=(R.ADJUDICADO, R.DESIERTO))
-        senalados = remates.filter(actuacion__fecha__range=rango)
+        senalados = remates.filter(senalado_el__range=rango)
         suma = con_resultado.aggregate(
             realizados=Count("pk", filter=Q(resultado__in=(R.ADJUDICADO, R.DESIERTO))),
             adjudicados=Count("pk", filter=Q(resultado=R.ADJUDICADO)),
@@ -68,7 +68,7 @@ class Remates(Informe):
             Columna("resultado", "Resultado", opciones=dict(R.choices)),
             Columna("fecha_resultado", "Fecha del resultado", Formato.FECHA),
             Columna("valor_adjudicado", "Valor adjudicado", Formato.USD), Columna("adjudicatario", "Adjudicatario"),
-        ], (remates.filter(Q(fecha_resultado__range=rango) | Q(actuacion__fecha__range=rango)
+        ], (remates.filter(Q(fecha_resultado__range=rango) | Q(senalado_el__range=rango)
                            | Q(fecha_senalada__range=rango))
             .order_by("fecha_senalada", "pk")
             .values_list("fecha_senalada", "bien__expediente__numero", "bien__expediente__coactivado__nombre",
