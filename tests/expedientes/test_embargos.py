@@ -259,3 +259,19 @@ def test_embargar_y_rematar_por_la_pantalla_del_proceso(client, usuarios, tasa):
         "pago-fecha": "06/05/2025", "pago-monto": "10,00", "pago-origen": "remate", "pago-recibo": "REM-10",
         "pago-remate": remate.pk})
     assert respuesta.status_code == 200 and Pago.objects.count() == 1
+
+
+def test_bienes_de_la_demostracion(usuarios, tasa):
+    from portal.demo_bienes import bienes_demo
+
+    iniciado = expediente_crear(usuario=usuarios["secretaria"], nombre="SIN CITAR S.A.")  # skipped: not cited
+    uno, dos = _citado(usuarios), _citado(usuarios, nombre="TEXTILES PAUTE S.A.")
+    remates = bienes_demo([iniciado, uno, dos], {"jefe": usuarios["jefe"], "secretaria": usuarios["secretaria"]})
+    assert [(r.bien.expediente_id, r.bien.tipo, r.resultado) for r in remates] == [
+        (uno.pk, TipoBien.VEHICULO, ResultadoRemate.ADJUDICADO), (dos.pk, TipoBien.INMUEBLE, ResultadoRemate.DESIERTO)]
+    pago = Pago.objects.get(remate=remates[0])
+    assert pago.origen == OrigenPago.REMATE and pago.monto == remates[0].valor_adjudicado
+    uno.refresh_from_db()
+    dos.refresh_from_db()
+    assert (uno.estado, dos.estado) == (Estado.REMATE, Estado.EMBARGO)
+    assert not iniciado.bienes.exists()
