@@ -12,7 +12,8 @@ from expedientes.estados import Estado, siguientes
 from expedientes.formato import usd
 from expedientes.forms import ArchivoFormMixin
 from expedientes.models import (
-    ClaveDocumento, Entidad, FormaCitacion, ObjetoBusqueda, OrigenPago, Provincia, RegistroPublico,
+    ClaveDocumento, Entidad, FormaCitacion, MedidaCautelar, ObjetoBusqueda, OrigenPago, Provincia, RegistroPublico,
+    Remate, ResultadoRemate, TipoBien,
 )
 from expedientes.services.firmantes import firmante_predeterminado, firmantes_posibles
 
@@ -37,6 +38,23 @@ class PagoForm(AccionForm):
     monto = MontoField(label="Monto (USD)")
     origen = forms.ChoiceField(label="Origen", choices=OrigenPago.choices)
     recibo = forms.CharField(label="Número de comprobante", max_length=60)
+    # where the money came from, when the origen asks for it (services/cuenta.py decides)
+    medida = forms.ModelChoiceField(label="Oficio que retuvo los fondos", queryset=MedidaCautelar.objects.none(),
+                                    required=False, empty_label="—",
+                                    help_text="Solo para «Fondos retenidos».")
+    remate = forms.ModelChoiceField(label="Remate adjudicado", queryset=Remate.objects.none(), required=False,
+                                    empty_label="—", help_text="Solo para «Producto del remate».")
+
+    def __init__(self, *args, expediente=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if expediente is not None:
+            self.fields["medida"].queryset = expediente.medidas.filter(monto_retenido__gt=0)
+            self.fields["medida"].label_from_instance = (
+                lambda m: f"{m.oficio_numero} — {m.entidad_nombre} ({usd(m.monto_retenido)})")
+            self.fields["remate"].queryset = Remate.objects.filter(
+                bien__expediente=expediente, resultado=ResultadoRemate.ADJUDICADO).select_related("bien")
+            self.fields["remate"].label_from_instance = (
+                lambda r: f"{r.bien.descripcion} — {usd(r.valor_adjudicado)} ({r.fecha_resultado:%d/%m/%Y})")
 
 
 class AnulacionForm(AccionForm):
@@ -120,6 +138,46 @@ class EmbargoForm(FirmaMixin, FechaForm):
 
 class LevantarForm(FirmaMixin, FechaForm):
     firma_de = ClaveDocumento.OFICIO_LEVANTAMIENTO
+
+
+class BienForm(FirmaMixin, AccionForm):
+    """A vehicle, a property or another asset (retained funds are seized from their oficio)."""
+
+    firma_de = ClaveDocumento.AUTO_EMBARGO
+    tipo = forms.ChoiceField(label="Tipo de bien", choices=[c for c in TipoBien.choices if c[0] != TipoBien.FONDOS])
+    descripcion = forms.CharField(label="Descripción", max_length=300,
+                                  help_text="Placa, matrícula inmobiliaria, ubicación, clave catastral…")
+    fecha = _fecha("Fecha del embargo")
+    avaluo = MontoField(label="Avalúo (USD)", required=False, help_text="Si ya se conoce; puede registrarse después.")
+
+
+class AvaluoForm(AccionForm):
+    avaluo = MontoField(label="Avalúo (USD)")
+    fecha = _fecha("Fecha del avalúo")
+    perito = forms.CharField(label="Perito", max_length=160, required=False)
+
+
+class RemateForm(AccionForm):
+    fecha = _fecha("Fecha de la providencia")
+    fecha_senalada = forms.DateField(label="Fecha señalada para el remate", widget=AdminDateInput)
+    base = MontoField(label="Base del remate (USD)")
+
+
+RESULTADOS_REMATE = [(r.value, r.label) for r in ResultadoRemate if r != ResultadoRemate.SENALADO]
+
+
+class ResultadoRemateForm(AccionForm):
+    resultado = forms.ChoiceField(label="Resultado", choices=RESULTADOS_REMATE)
+    fecha = _fecha("Fecha")
+    valor_adjudicado = MontoField(label="Valor adjudicado (USD)", required=False, help_text="Solo si se adjudicó.")
+    adjudicatario = forms.CharField(label="Adjudicatario", max_length=200, required=False,
+                                    help_text="Nombre e identificación; solo si se adjudicó.")
+    observaciones = forms.CharField(label="Observaciones", max_length=500, required=False)
+
+
+class LevantarBienForm(AccionForm):
+    fecha = _fecha("Fecha del levantamiento")
+    motivo = forms.CharField(label="Motivo", max_length=300)
 
 
 class InsolvenciaForm(FirmaMixin, FechaForm):

@@ -857,8 +857,10 @@ class _Registro:
         if monto > saldo or (modo == "saldo" and monto != saldo):
             raise RuntimeError(f"{self.expediente.numero}: el plan paga {monto} el {fecha:%d/%m/%Y} y el saldo "
                                f"registrado es {saldo}.")
+        # funds retained by the Superintendencia de Bancos pay it: the payment says which letter
+        medida = self.medidas[SB] if origen == OrigenPago.RETENCION else None
         cuenta.pago_registrar(expediente=self.expediente, fecha=fecha, monto=monto, origen=origen, recibo=recibo,
-                              usuario=self.secretaria)
+                              usuario=self.secretaria, medida=medida)
 
     def convenio(self, fecha, cuotas, dias_gracia, vences):
         numero = f"{self.expediente.numero}-FP-1"

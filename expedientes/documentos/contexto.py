@@ -96,6 +96,9 @@ EXTRA_EJEMPLO = {
     "busquedas": [
         {"fecha": date(2025, 3, 13), "registro": "Registro Civil", "resultado": "Sin bienes registrados"},
     ],
+    # the asset an auto de embargo seizes (services/embargos.py bien_embargar; absent when it
+    # seizes retained funds)
+    "bien": {"tipo": "Vehículo", "descripcion": "Camioneta Chevrolet D-Max, placa ABC-1234"},
     # deadlines a document prints (services.documentos.plazos_del_documento)
     "plazos": {
         "respuesta": {"vence": date(2025, 3, 18), "explicacion": "3 días hábiles desde la fecha del oficio"},

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('expedientes', '0017_actuacion_expediente'),
+        ('expedientes', '0018_bienes_remates'),
     ]
 
     operations = [

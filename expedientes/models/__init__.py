@@ -1,6 +1,7 @@
 from .actuacion import ActuacionPage, TipoActuacion
 from .adjunto import Adjunto, AdjuntoVersion
 from .arbol import AnioPage, JuzgadoIndexPage
+from .bienes import BienEmbargado, EstadoBien, Remate, ResultadoRemate, TipoBien
 from .calendario import DiaEspecial
 from .citacion import Citacion, FormaCitacion
 from .coactivado import Coactivado, Domicilio
@@ -26,6 +27,11 @@ __all__ = [
     "RegistroPublico",
     "ActuacionPage",
     "ActualizacionJuicio",
+    "BienEmbargado",
+    "EstadoBien",
+    "Remate",
+    "ResultadoRemate",
+    "TipoBien",
     "Adjunto",
     "AdjuntoVersion",
     "AnioPage",

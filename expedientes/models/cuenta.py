@@ -128,6 +128,12 @@ class Pago(models.Model):
     recibo = models.CharField(_("número de comprobante"), max_length=60)
     actuacion = models.ForeignKey("expedientes.ActuacionPage", null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")
+    # Where the money came from: the retention whose funds paid it (origen «retención») or the
+    # adjudicated auction (origen «remate»); services/cuenta.py pago_registrar checks both.
+    medida = models.ForeignKey("expedientes.MedidaCautelar", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="pagos", verbose_name=_("medida de retención"))
+    remate = models.ForeignKey("expedientes.Remate", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="pagos", verbose_name=_("remate"))
     registrado_por = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
                                        related_name="+")
     registrado_en = models.DateTimeField(auto_now_add=True)

@@ -11,6 +11,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from expedientes import convenios
@@ -19,7 +20,8 @@ from expedientes.formato import usd
 from expedientes.estados import FINALES, Estado, transicion_permitida
 from expedientes.liquidacion import Abono, Cargo, EstadoCuenta, LiquidacionError, Obligacion, Tasa, liquidar, tramos
 from expedientes.models import (
-    ConvenioPago, Costa, Cuota, EstadoConvenio, ExpedientePage, Pago, TasaInteres, TituloCredito, TramoCuenta,
+    ConvenioPago, Costa, Cuota, EstadoConvenio, EstadoMedida, ExpedientePage, MedidaCautelar, OrigenPago, Pago,
+    Remate, ResultadoRemate, TasaInteres, TituloCredito, TramoCuenta,
 )
 
 from .fechas import fecha_acto_validar
@@ -185,10 +187,69 @@ def _recibo_repetido(recibo) -> ValidationError | None:
     )})
 
 
-def pago_registrar(*, expediente, fecha, monto: Decimal, origen, recibo, usuario, actuacion=None) -> Pago:
+def _ya_aplicado(pagos) -> Decimal:
+    return pagos.filter(anulado_en__isnull=True).aggregate(total=Sum("monto"))["total"] or Decimal("0.00")
+
+
+def _procedencia_validar(expediente, *, origen, fecha, monto, medida, remate) -> None:
+    """Where the money came from, on the locked expediente: funds retained by a measure of
+    this expediente (never more than it retained), or the value of an auction of this
+    expediente that was adjudicated (never more than that value)."""
+    if origen == OrigenPago.RETENCION:
+        if medida is None:
+            raise ValidationError({"medida": "Un pago de fondos retenidos indica la medida (oficio) que los retuvo."})
+        medida = MedidaCautelar.objects.select_for_update().get(pk=medida.pk)
+        if medida.expediente_id != expediente.pk:
+            raise ValidationError({"medida": (
+                f"El oficio {medida.oficio_numero} es de otro expediente, no del {expediente.numero}.")})
+        if not medida.monto_retenido:
+            raise ValidationError({"medida": f"El oficio {medida.oficio_numero} no retuvo fondos."})
+        if medida.estado == EstadoMedida.LEVANTADA:
+            raise ValidationError({"medida": (
+                f"El oficio {medida.oficio_numero} fue levantado el {fecha_formatear(medida.fecha_levantamiento)}: "
+                "sus fondos ya no están retenidos.")})
+        if fecha < medida.fecha_respuesta:
+            raise ValidationError({"fecha": (
+                f"El pago ({fecha_formatear(fecha)}) no puede ser anterior a la retención de los fondos "
+                f"({fecha_formatear(medida.fecha_respuesta)}).")})
+        aplicado = _ya_aplicado(medida.pagos)
+        if aplicado + monto > medida.monto_retenido:
+            raise ValidationError({"monto": (
+                f"El oficio {medida.oficio_numero} retuvo {usd(medida.monto_retenido)} y ya se aplicaron "
+                f"{usd(aplicado)}: quedan {usd(medida.monto_retenido - aplicado)}.")})
+    elif medida is not None:
+        raise ValidationError({"medida": "Solo un pago de fondos retenidos indica la medida de retención."})
+    if origen == OrigenPago.REMATE:
+        if remate is None:
+            raise ValidationError({"remate": "Un pago del producto del remate indica el remate adjudicado."})
+        remate = Remate.objects.select_for_update(of=("self",)).select_related("bien").get(pk=remate.pk)
+        if remate.bien.expediente_id != expediente.pk:
+            raise ValidationError({"remate": f"El remate de «{remate.bien.descripcion}» es de otro expediente, "
+                                             f"no del {expediente.numero}."})
+        if remate.resultado != ResultadoRemate.ADJUDICADO:
+            raise ValidationError({"remate": (
+                f"El remate de «{remate.bien.descripcion}» del {fecha_formatear(remate.fecha_senalada)} está "
+                f"{remate.get_resultado_display().lower()}: solo un remate adjudicado produce un pago.")})
+        if fecha < remate.fecha_resultado:
+            raise ValidationError({"fecha": (
+                f"El pago ({fecha_formatear(fecha)}) no puede ser anterior a la adjudicación del remate "
+                f"({fecha_formatear(remate.fecha_resultado)}).")})
+        aplicado = _ya_aplicado(remate.pagos)
+        if aplicado + monto > remate.valor_adjudicado:
+            raise ValidationError({"monto": (
+                f"El remate se adjudicó en {usd(remate.valor_adjudicado)} y ya se aplicaron {usd(aplicado)}: "
+                f"quedan {usd(remate.valor_adjudicado - aplicado)}.")})
+    elif remate is not None:
+        raise ValidationError({"remate": "Solo un pago del producto del remate indica el remate."})
+
+
+def pago_registrar(*, expediente, fecha, monto: Decimal, origen, recibo, usuario, actuacion=None,
+                   medida=None, remate=None) -> Pago:
     """Record a payment; when it settles the whole debt the expediente becomes «pagado». Two
     clerks recording the same receipt at once: the expediente's lock (same expediente) or the
-    unique receipt (another one) lets one through and refuses the other with a message."""
+    unique receipt (another one) lets one through and refuses the other with a message.
+    `medida`: the retention whose funds paid it (required with origen «retención»); `remate`:
+    the adjudicated auction (required with origen «remate»)."""
     fecha_acto_validar(expediente=expediente, fecha=fecha, que="del pago")
     llamador = expediente
     with transaction.atomic():
@@ -197,8 +258,10 @@ def pago_registrar(*, expediente, fecha, monto: Decimal, origen, recibo, usuario
             raise ValidationError(f"{final}: no admite pagos.")
         if recibo and (repetido := _recibo_repetido(recibo)):
             raise repetido
+        if monto is not None and monto > 0:
+            _procedencia_validar(expediente, origen=origen, fecha=fecha, monto=monto, medida=medida, remate=remate)
         pago = Pago(expediente=expediente, fecha=fecha, monto=monto, origen=origen, recibo=recibo,
-                    actuacion=actuacion, registrado_por=usuario)
+                    actuacion=actuacion, registrado_por=usuario, medida=medida, remate=remate)
         pago.full_clean()
         try:  # the whole account with this payment in it, also after its date
             cuenta_liquidar(expediente, max(fecha, timezone.localdate()),

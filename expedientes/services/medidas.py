@@ -14,6 +14,7 @@ from expedientes.estados import EJECUCION, Estado, transicion_permitida
 from expedientes.models import ABIERTAS, ClaveDocumento, Entidad, EstadoMedida, ExpedientePage, MedidaCautelar
 
 from .documentos import documento_generar
+from .embargos import bien_fondos_registrar, bienes_de_medida_levantar
 from .fechas import fecha_acto_validar, fecha_no_futura
 from .plazos import plazo_recalcular
 from .proceso import expediente_bloquear, expediente_transicion
@@ -138,7 +139,8 @@ def medida_respuesta_registrar(*, medida: MedidaCautelar, fecha: date, monto_ret
 
 
 def medida_convertir_embargo(*, medida: MedidaCautelar, fecha: date, usuario, firmante=None) -> MedidaCautelar:
-    """Seize what was retained: the auto de embargo, the measure and the expediente's state.
+    """Seize what was retained: the auto de embargo, the measure, the seized funds (a
+    BienEmbargado of tipo «fondos») and the expediente's state.
     Not while a payment plan or a contest suspends enforcement, nor once the debt is paid."""
 
     def validar(e):
@@ -155,6 +157,8 @@ def medida_convertir_embargo(*, medida: MedidaCautelar, fecha: date, usuario, fi
 
     def registrar(e, version):
         actual = _medida_marcar(medida, EstadoMedida.EMBARGO, fecha_embargo=fecha)
+        bien_fondos_registrar(expediente=e, medida=actual, fecha=fecha, usuario=usuario,
+                              actuacion=version.adjunto.actuacion)
         _pasar_si_corresponde(e, Estado.EMBARGO, usuario=usuario, fecha=fecha,
                               actuacion=version.adjunto.actuacion,
                               motivo=f"Embargo de {usd(actual.monto_retenido)} retenidos por {actual.entidad_nombre}.")
@@ -181,7 +185,8 @@ def medida_levantar(*, medida: MedidaCautelar, fecha: date, usuario, firmante=No
         _no_anterior(fecha, actual.fecha_envio, "El levantamiento", "al oficio")
 
     def registrar(e, version):
-        _medida_marcar(medida, EstadoMedida.LEVANTADA, fecha_levantamiento=fecha)
+        actual = _medida_marcar(medida, EstadoMedida.LEVANTADA, fecha_levantamiento=fecha)
+        bienes_de_medida_levantar(medida=actual, fecha=fecha)  # the funds it had seized are released
 
     documento_generar(expediente=medida.expediente, clave=ClaveDocumento.OFICIO_LEVANTAMIENTO, usuario=usuario,
                       firmante=firmante, fecha=fecha, numero=numero, validar=validar, registrar=registrar,

@@ -17,9 +17,9 @@ from expedientes import forms_proceso as f
 from expedientes import plazos
 from expedientes.custodia import ArchivoRechazado
 from expedientes.liquidacion import LiquidacionError
-from expedientes.models import ABIERTAS, EnvioFormulario, ExpedientePage, MedidaCautelar, Pago
+from expedientes.models import ABIERTAS, BienEmbargado, EnvioFormulario, ExpedientePage, MedidaCautelar, Pago, Remate
 from expedientes.selectors import actuaciones_con_archivos, dossiers_de, expedientes_visibles
-from expedientes.services import citaciones, correcciones, cuenta, ilocalizables, medidas, pagos
+from expedientes.services import citaciones, correcciones, cuenta, embargos, ilocalizables, medidas, pagos
 from expedientes.services.documentos import documento_diferencias, documento_generar, documento_vista_previa
 from expedientes.services.dossier import dossier_armable
 from expedientes.services.proceso import expediente_transicion
@@ -33,6 +33,17 @@ def _medida(expediente, datos):
 def _pago(expediente, datos):
     return get_object_or_404(Pago, pk=datos.get("pago_id"), expediente=expediente)
 
+
+def _bien(expediente, datos):
+    return get_object_or_404(BienEmbargado, pk=datos.get("bien_id"), expediente=expediente)
+
+
+def _remate(expediente, datos):
+    return get_object_or_404(Remate, pk=datos.get("remate_id"), bien__expediente=expediente)
+
+
+# the row an action of a table acts on (a measure, a payment, an asset, an auction)
+FILAS = ("medida_id", "pago_id", "bien_id", "remate_id")
 
 # accion → (form class, what it does, success message)
 ACCIONES = {
@@ -54,6 +65,19 @@ ACCIONES = {
     "levantar": (f.LevantarForm, lambda e, d, u: medidas.medida_levantar(
         medida=_medida(e, d), fecha=d["fecha"], usuario=u, firmante=d["firmante"]),
                  "Medida levantada y oficio generado."),
+    "bien": (f.BienForm, lambda e, d, u: embargos.bien_embargar(expediente=e, usuario=u, **d),
+             "Bien embargado; el auto de embargo quedó en custodia."),
+    "avaluo": (f.AvaluoForm, lambda e, d, u: embargos.bien_avaluar(
+        bien=_bien(e, d), avaluo=d["avaluo"], fecha=d["fecha"], perito=d["perito"], usuario=u), "Avalúo registrado."),
+    "remate": (f.RemateForm, lambda e, d, u: embargos.remate_senalar(
+        bien=_bien(e, d), fecha=d["fecha"], fecha_senalada=d["fecha_senalada"], base=d["base"], usuario=u),
+               "Remate señalado."),
+    "resultado_remate": (f.ResultadoRemateForm, lambda e, d, u: embargos.remate_registrar_resultado(
+        remate=_remate(e, d), resultado=d["resultado"], fecha=d["fecha"], valor_adjudicado=d["valor_adjudicado"],
+        adjudicatario=d["adjudicatario"], observaciones=d["observaciones"], usuario=u),
+                         "Resultado del remate registrado."),
+    "levantar_bien": (f.LevantarBienForm, lambda e, d, u: embargos.bien_levantar(
+        bien=_bien(e, d), fecha=d["fecha"], motivo=d["motivo"], usuario=u), "Embargo del bien levantado."),
     "citacion": (f.CitacionForm, lambda e, d, u: citaciones.citacion_registrar(expediente=e, usuario=u, **d),
                  "Citación registrada con su razón."),
     "busqueda": (f.BusquedaForm, lambda e, d, u: ilocalizables.busqueda_registrar(expediente=e, usuario=u, **d),
@@ -91,6 +115,7 @@ MENU = [
     ("citacion", "Citación (con su razón)", "Registrar citación"),
     ("transicion", "Cambio de estado", "Cambiar estado"),
     ("medida", "Medida cautelar (oficio de retención)", "Ordenar y generar oficio"),
+    ("bien", "Embargo de un bien (vehículo, inmueble u otro)", "Embargar y generar auto"),
     ("convenio", "Convenio de pago", "Registrar convenio"),
     ("costa", "Costa", "Registrar costa"),
     ("busqueda", "Búsqueda en registros públicos", "Registrar búsqueda"),
@@ -117,6 +142,8 @@ def _formulario(accion, expediente, data=None, files=None, request=None):
         return clase(data, prefix=prefijo, titulos=expediente.titulos.all())
     if clase is f.CitacionForm:
         return clase(data, files, prefix=prefijo, request=request)
+    if clase is f.PagoForm:
+        return clase(data, prefix=prefijo, expediente=expediente)
     return clase(data, prefix=prefijo)
 
 
@@ -139,7 +166,8 @@ def _envio_registrar(request, expediente, accion) -> str | None:
     token = request.POST.get(f"{accion}-envio", "")
     if not token:
         return ""  # a client that sends no token gets the services' own rules only
-    clave = f"{token}:{accion}:{request.POST.get('medida_id', '')}"[:120]
+    fila = ":".join(request.POST.get(campo, "") for campo in FILAS)  # the row's form shares the token
+    clave = f"{token}:{accion}:{fila}"[:120]
     try:
         with transaction.atomic():
             EnvioFormulario.objects.create(clave=clave, expediente=expediente, accion=accion, usuario=request.user)
@@ -190,11 +218,12 @@ class ProcesoView(WagtailAdminTemplateMixin, TemplateView):
             estado_cuenta, cuenta_error = cuenta.cuenta_liquidar(e, hoy), ""
         except LiquidacionError as error:
             estado_cuenta, cuenta_error = None, str(error)
-        pagos_lista = e.pagos.select_related("registrado_por", "anulado_por")
+        pagos_lista = e.pagos.select_related("registrado_por", "anulado_por", "medida", "remate__bien")
         return super().get_context_data(
             expediente=e, hoy=hoy, cuenta=estado_cuenta, cuenta_error=cuenta_error,
             vencimientos=plazos.vencimientos_de(e),
-            medidas=e.medidas.all(), abiertas=e.medidas.filter(estado__in=ABIERTAS).count(),
+            medidas=e.medidas.all(), bienes=e.bienes.select_related("medida").prefetch_related("remates"),
+            abiertas=e.medidas.filter(estado__in=ABIERTAS).count(),
             por_levantar=medidas.medidas_por_levantar(e),
             transiciones=e.transiciones.select_related("usuario", "actuacion"),
             actuaciones=actuaciones_con_archivos(e), titulos=e.titulos.all(), costas=e.costas.all(),
@@ -244,7 +273,7 @@ class ProcesoView(WagtailAdminTemplateMixin, TemplateView):
                     messages.error(request, f"No se pudo preparar la vista previa: {' '.join(error.messages)}")
                     return self.render_to_response(
                         self.get_context_data(formularios={accion: formulario}, con_error=accion))
-            for clave in ("medida_id", "pago_id"):
+            for clave in FILAS:
                 if clave in request.POST:
                     datos[clave] = request.POST[clave]
             envio = _envio_registrar(request, self.expediente, accion)

@@ -71,7 +71,7 @@ def test_retenido_y_embargado_luego_levantado(usuarios, tasa):
     assert expediente.estado == Estado.EMBARGO
     saldo = cuenta.cuenta_liquidar(expediente, date(2025, 3, 31)).saldo
     cuenta.pago_registrar(expediente=expediente, fecha=date(2025, 3, 31), monto=saldo, origen="retencion",
-                          recibo="RET-SB-1", usuario=usuarios["secretaria"])
+                          recibo="RET-SB-1", usuario=usuarios["secretaria"], medida=sb)
     expediente.refresh_from_db()
     assert expediente.estado == Estado.PAGADO
     por_levantar = medidas.medidas_por_levantar(expediente)

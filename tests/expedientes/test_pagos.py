@@ -71,7 +71,7 @@ def test_comprobante_del_pago_para_el_abogado_asignado_y_404_para_otro(client, u
 def test_estado_de_cuenta_a_una_fecha(client, usuarios, expediente, tasa):
     pago_registrar(expediente=expediente, fecha=date(2025, 3, 20), monto=Decimal("200.00"), origen="voluntario",
                    recibo="R-1", usuario=usuarios["secretaria"])
-    pago_registrar(expediente=expediente, fecha=date(2025, 6, 2), monto=Decimal("300.00"), origen="retencion",
+    pago_registrar(expediente=expediente, fecha=date(2025, 6, 2), monto=Decimal("300.00"), origen="voluntario",
                    recibo="R-2", usuario=usuarios["secretaria"])
     client.force_login(usuarios["abogado"])
     url = reverse("expedientes_estado_cuenta", args=[expediente.pk])
