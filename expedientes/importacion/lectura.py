@@ -47,6 +47,7 @@ SINONIMOS = {
     "nombre coactivado": "nombre", "empleador": "nombre",
     "cedula": "identificacion", "ruc": "identificacion", "cedula ruc": "identificacion", "ci ruc": "identificacion",
     "identificacion": "identificacion", "ruc cedula": "identificacion", "c i": "identificacion",
+    "ruc c i": "identificacion", "c i ruc": "identificacion", "cedula identidad": "identificacion",
     "provincia": "provincia",
     "fecha": "fecha", "fecha recepcion": "fecha", "fecha orden cobro": "fecha", "fecha ingreso": "fecha",
     "fecha recepcion orden cobro": "fecha", "recepcion": "fecha",
@@ -72,7 +73,7 @@ ESTADOS = {
 MESES = {m: i for i, m in enumerate(
     ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
      "noviembre", "diciembre"], start=1)} | {"setiembre": 9}
-_TOTAL = re.compile(r"^(sub)?totales?\b|^suman?\b|^total general")
+_TOTAL = re.compile(r"^(sub)?total(es)?\b|^suman?\b")
 FILAS_CABECERA = 20  # the header row is looked for among the first rows
 
 
