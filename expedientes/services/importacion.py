@@ -22,7 +22,7 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from expedientes.custodia import custodiar
@@ -304,7 +304,12 @@ def matriz_importar(*, contenido: bytes, nombre_archivo: str, usuario, corte: da
                                    "sin_cambios": analisis.sin_cambios, "corte": corte})
             return importacion
 
-    return custodiar(flujo=io.BytesIO(contenido), nombre=nombre_archivo, registrar=registrar)
+    try:
+        return custodiar(flujo=io.BytesIO(contenido), nombre=nombre_archivo, registrar=registrar)
+    except IntegrityError:
+        # another import (or an opening) took one of these numbers or receipts meanwhile: nothing was kept
+        raise ValidationError("Otra importación registró alguno de estos procesos al mismo tiempo. No se importó "
+                              "nada: vuelva a revisar el archivo.") from None
 
 
 def formato_guardar(*, nombre: str, firma: str, cabeceras: list[str], mapeo: dict, usuario) -> FormatoMatriz:

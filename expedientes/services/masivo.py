@@ -22,7 +22,7 @@ from wagtail.models import Locale, Page
 
 from archivo.services.clasificacion import serie_por_defecto
 from expedientes.estados import Estado
-from expedientes.models import AnioPage, Coactivado, ExpedientePage, OrigenPago, Pago, TituloCredito, Transicion
+from expedientes.models import Coactivado, ExpedientePage, OrigenPago, Pago, TituloCredito, Transicion
 from permisos.services import asignaciones_masivas
 
 from .expedientes import _anio_obtener, juzgado_obtener
