@@ -34,8 +34,7 @@ import re
 import statistics
 import sys
 import time
-import uuid
-from datetime import date, datetime, time as hora, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -156,49 +155,24 @@ def deudores_generar(rng, cuantos: int) -> list:
     return Coactivado.objects.bulk_create(deudores, batch_size=2000)
 
 
-def _copiar(cursor, tabla: str, columnas: list[str], filas) -> None:
-    with cursor.copy(f"COPY {tabla} ({', '.join(columnas)}) FROM STDIN") as copia:
-        for fila in filas:
-            copia.write_row(fila)
-
-
 def arbol_verificar() -> dict:
-    """treebeard's find_problems() in three queries (it runs one per node: minutes here)."""
-    from django.db import connection
+    """treebeard's find_problems() in three queries (expedientes.services.masivo)."""
+    from expedientes.services.masivo import arbol_verificar as verificar
 
-    consultas = {
-        "depth": "select count(*) from wagtailcore_page where depth <> length(path) / 4",
-        "numchild": """
-            with hijos as (select substr(path, 1, length(path) - 4) as padre, count(*) as n
-                           from wagtailcore_page where depth > 1 group by 1)
-            select count(*) from wagtailcore_page p left join hijos h on h.padre = p.path
-            where p.numchild <> coalesce(h.n, 0)""",
-        "huérfanas": """
-            select count(*) from wagtailcore_page c where c.depth > 1 and not exists (
-                select 1 from wagtailcore_page p
-                where p.path = substr(c.path, 1, length(c.path) - 4))""",
-    }
-    with connection.cursor() as cursor:
-        resultado = {}
-        for nombre, sql in consultas.items():
-            cursor.execute(sql)
-            resultado[nombre] = cursor.fetchone()[0]
-    return {k: v for k, v in resultado.items() if v}
+    return verificar()
 
 
 def datos_construir(n: int, m: int, reloj: Reloj) -> None:
-    from django.contrib.contenttypes.models import ContentType
-    from django.db import connection, transaction
+    from django.db import connection
     from django.utils import timezone
-    from wagtail.models import Locale, Page
+    from wagtail.models import Page
 
-    from archivo.services.clasificacion import serie_por_defecto
     from expedientes.models import AnioPage, Coactivado, ExpedientePage, TituloCredito
     from expedientes.services.arbol import pagina_publicar_nueva
     from expedientes.services.calendario import calendario_sembrar
     from expedientes.services.expedientes import numero_formatear
+    from expedientes.services.masivo import FilaExpediente, expedientes_insertar
     from permisos.models import ExpedienteGroupObjectPermission, ExpedienteUserObjectPermission
-    from permisos.services import asignaciones_masivas
     from portal.inicializacion import portal_inicializar
 
     rng = random.Random(SEMILLA)
@@ -225,56 +199,23 @@ def datos_construir(n: int, m: int, reloj: Reloj) -> None:
     abogado_de = {i: abogados[k // m] for k, i in enumerate(orden)}
 
     por_anio = [n // ANIOS + (1 if i < n % ANIOS else 0) for i in range(ANIOS)]
-    # wagtailcore_page rows as plain dicts: 20,000 Page() instances alone take ~10 s here
-    campos_pagina = Page._meta.concrete_fields
-    por_defecto = {f.attname: f.get_default() for f in campos_pagina}
-    por_defecto.update(
-        numchild=0, locale_id=Locale.get_default().pk, live=True, has_unpublished_changes=False,
-        content_type_id=ContentType.objects.get_for_model(ExpedientePage).pk,
-        owner_id=superusuario.pk)
-    paginas, filas = [], []
+    filas = []
     i = 0
     for anio, cuantos in zip(anios, por_anio):
-        padre = paginas_anio[anio]
         for secuencial, fecha in enumerate(_fechas_del_anio(rng, anio, cuantos, hoy), start=1):
             deudor = deudores[i] if i < len(deudores) else rng.choice(deudores)
             numero = numero_formatear(anio, secuencial)
-            titulo = f"{numero} — {deudor.nombre}"[:255]  # as ExpedientePage.full_clean writes it
-            momento = timezone.make_aware(datetime.combine(fecha, hora(9, 30)))
-            paginas.append(por_defecto | dict(
-                path=Page._get_path(padre.path, padre.depth + 1, secuencial), depth=padre.depth + 1,
-                translation_key=uuid.uuid4(), title=titulo, draft_title=titulo, slug=numero.lower(),
-                url_path=f"{padre.url_path}{numero.lower()}/", first_published_at=momento,
-                last_published_at=momento, latest_revision_created_at=momento))
             monto = Decimal(rng.randint(12000, 2500000)) / 100
-            filas.append([numero, anio, secuencial, deudor.pk, rng.choices(
-                list(PROVINCIAS), list(PROVINCIAS.values()))[0], fecha, monto,
-                _estado_al_azar(rng, hoy.year - anio).value, abogado_de[i].pk])
+            filas.append(FilaExpediente(
+                numero=numero, anio=anio, secuencial=secuencial, coactivado_id=deudor.pk,
+                provincia=rng.choices(list(PROVINCIAS), list(PROVINCIAS.values()))[0],
+                fecha_recepcion=fecha, monto_titulo=monto,
+                estado=_estado_al_azar(rng, hoy.year - anio).value, abogado_id=abogado_de[i].pk,
+                orden_cobro_numero=f"OC-{numero}"))
             i += 1
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "select nextval(pg_get_serial_sequence(%s, 'id')) from generate_series(1, %s)",
-            [Page._meta.db_table, n])
-        for pagina, (pk,) in zip(paginas, cursor.fetchall()):
-            pagina["id"] = pk
-        _copiar(cursor, Page._meta.db_table, [f.column for f in campos_pagina],
-                ([p[f.attname] for f in campos_pagina] for p in paginas))
-        reloj(f"{n} filas de wagtailcore_page (COPY)")
-        serie = serie_por_defecto().pk  # every expediente belongs to a serie (archivo)
-        _copiar(cursor, ExpedientePage._meta.db_table,
-                ["page_ptr_id", "numero", "anio", "secuencial", "coactivado_id", "provincia",
-                 "fecha_recepcion", "monto_titulo", "estado", "abogado_id", "orden_cobro_numero", "serie_id"],
-                ([p["id"], *f, f"OC-{f[0]}", serie] for p, f in zip(paginas, filas)))
-        for anio, cuantos in zip(anios, por_anio):
-            Page.objects.filter(pk=paginas_anio[anio].pk).update(numchild=cuantos)
-        reloj(f"{n} filas de expedientes_expedientepage (COPY) y numchild de los años")
-        TituloCredito.objects.bulk_create(
-            [TituloCredito(expediente_id=p["id"], numero=f"TC-{f[0]}", fecha_emision=f[5],
-                           exigible_desde=f[5], resolucion="la orden de cobro", capital=f[6])
-             for p, f in zip(paginas, filas)], batch_size=2000)
-        reloj(f"{n} títulos de crédito (bulk_create)")
-        escritas = asignaciones_masivas([(p["id"], f[-1]) for p, f in zip(paginas, filas)])
-        reloj(f"asignaciones_masivas: {escritas} filas de guardian ({m} al abogado)")
+    # the bulk path of the imports: pages (COPY), expedientes (COPY), títulos, assignments and
+    # the stored next deadline of each one (plazos_recalcular), in one transaction
+    expedientes_insertar(filas, usuario=superusuario, progreso=reloj)
     problemas = arbol_verificar()
     if problemas:
         sys.exit(f"el árbol generado no es válido: {problemas}")
@@ -285,12 +226,6 @@ def datos_construir(n: int, m: int, reloj: Reloj) -> None:
                        ExpedienteUserObjectPermission, ExpedienteGroupObjectPermission):
             cursor.execute(f"ANALYZE {modelo._meta.db_table}")
     reloj("ANALYZE de las tablas escritas")
-    from expedientes.services.plazos import plazos_recalcular
-
-    plazos_recalcular()  # what portal_inicializar runs: each expediente's stored next deadline
-    with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {ExpedientePage._meta.db_table}")
-    reloj("plazos_recalcular (el próximo plazo guardado de cada expediente)")
 
 
 def datos_presentes(n: int, m: int) -> bool:

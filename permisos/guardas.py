@@ -41,7 +41,9 @@ SECUNDARIOS = {"revision_id", "revision_id_a", "revision_id_b", "task_state_id",
                "page_view_restriction_id", "session_id", "uidb64", "token", "uuid", "actuacion_id", "pago_id",
                "image_id", "document_id", "doc_id", "uploaded_file_id", "path", "filter_spec",
                # the archive's own screens ask permisos.policies (transferencias_visibles)
-               "transferencia_id"}
+               "transferencia_id",
+               # the import runs of the historical matrices: only who may import sees any (404 otherwise)
+               "importacion_id"}
 # not ids: names of actions, apps and models
 NOMBRES = {"action", "action_name", "accion", "app_label", "app_name", "model_name", "formato",
            "content_type_app_name", "content_type_model_name", "slug",

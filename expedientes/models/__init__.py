@@ -14,6 +14,7 @@ from .medidas import (
 )
 from .plantilla import ClaveDocumento, DocumentoEmitido, PlantillaDocumento
 from .transicion import Correccion, EnvioFormulario, Transicion
+from .importacion import FilaImportada, FormatoMatriz, ImportacionMatriz
 from .unidad import DocumentoUnidad, InformeEmitido, TipoDocumentoUnidad
 
 __all__ = [
@@ -46,6 +47,9 @@ __all__ = [
     "Cuota",
     "DiaEspecial",
     "DocumentoUnidad",
+    "FilaImportada",
+    "FormatoMatriz",
+    "ImportacionMatriz",
     "DossierActuacion",
     "DossierInsolvencia",
     "Domicilio",

@@ -21,7 +21,7 @@ from wagtail.models import Collection, Site, Task, Workflow
 
 from archivo.models import BajaDocumental, Fondo, ProcesoImpugnado, Seccion, Serie, Transferencia
 from archivo.services.fisico import caja_crear, expediente_ubicar, prestamo_registrar
-from expedientes.models import DiaEspecial, InformeEmitido, PlantillaDocumento, TasaInteres
+from expedientes.models import DiaEspecial, ImportacionMatriz, InformeEmitido, PlantillaDocumento, TasaInteres
 from expedientes.services.adjuntos import adjunto_crear
 from expedientes.services.cuenta import pago_registrar
 from expedientes.services.pagos import comprobante_emitir
@@ -140,6 +140,7 @@ def _valores(expediente, actuacion, version, *, inexistente=False):
         "transferencia_id": otro or _pk(Transferencia),
         # the reports (expedientes/informes/): a product, one of its figures, an issued report
         "clave": "matriz", "cifra": "iniciados", "emitido_id": otro or _pk(InformeEmitido),
+        "importacion_id": otro or _pk(ImportacionMatriz),
         "image_id": 1, "document_id": 1, "doc_id": 1, "uploaded_file_id": 1, "filter_spec": "original",
         "uidb64": "MQ", "token": "abc-123", "path": "x.css", "slug": "x",
         "accion": "costa", "formato": "csv", "action": "delete", "action_name": "approve",
