@@ -91,9 +91,12 @@ def arbol_verificar() -> dict:
 def _derivados_recalcular(ids: list[int]) -> None:
     """Every stored derived value of these expedientes, after they were written in bulk: the
     one place the bulk path recomputes what the services keep up to date one at a time."""
+    from .cuenta import cuentas_recalcular
     from .plazos import plazos_recalcular
 
-    plazos_recalcular(ExpedientePage.objects.filter(pk__in=ids))
+    expedientes = ExpedientePage.objects.filter(pk__in=ids)
+    cuentas_recalcular(expedientes=expedientes)  # the stored account segments (saldos_al)
+    plazos_recalcular(expedientes)
 
 
 def expedientes_insertar(filas: list[FilaExpediente], *, usuario, progreso=None) -> list[int]:
@@ -179,5 +182,5 @@ def expedientes_insertar(filas: list[FilaExpediente], *, usuario, progreso=None)
         if pares:
             avisar(f"asignaciones_masivas: {asignaciones_masivas(pares)} filas de guardian")
         _derivados_recalcular(ids)
-        avisar("datos derivados recalculados (plazos)")
+        avisar("datos derivados recalculados (cuentas y plazos)")
     return ids
