@@ -1012,6 +1012,13 @@ def demo_cargar(*, total: int | None = None, semilla: int = 2025, clave_fija=Non
         expediente_ejecutar(plan, usuarios)
         if progreso:
             progreso(indice, total_planes)
+    if vivo:  # the current year also seizes goods and auctions them (portal/demo_bienes.py)
+        from portal.demo_bienes import bienes_demo
+
+        remates = bienes_demo(ExpedientePage.objects.filter(anio=hoy.year).order_by("fecha_recepcion", "pk"),
+                              usuarios, hoy=hoy)
+        salida(f"  Bienes embargados y rematados en {hoy.year}: {len(remates)} remates "
+               f"({', '.join(r.get_resultado_display().lower() for r in remates)})")
     for linea in resumen_lineas(resumen_calcular()):
         salida(linea)
     if vivo:
