@@ -42,11 +42,22 @@ def _abrir(usuarios, provincia, fecha, *, abogado=None, monto=Decimal("1000.00")
                             nombre=f"COACTIVADO {provincia} {fecha.isoformat()}", monto=monto, **kwargs)
 
 
-def _pagar(expediente, usuario, fecha, monto, origen=OrigenPago.VOLUNTARIO):
+def _pagar(expediente, usuario, fecha, monto, origen=OrigenPago.VOLUNTARIO, medida=None):
     from expedientes.services.cuenta import pago_registrar
 
     return pago_registrar(expediente=expediente, fecha=fecha, monto=Decimal(monto), origen=origen,
-                          recibo=f"R-{expediente.pk}-{fecha.isoformat()}-{monto}", usuario=usuario)
+                          recibo=f"R-{expediente.pk}-{fecha.isoformat()}-{monto}", usuario=usuario, medida=medida)
+
+
+def _retener(expediente, usuarios, fecha, monto):
+    """A retention letter to the Superintendencia de Bancos, answered with funds retained."""
+    from expedientes.models import Entidad
+    from expedientes.services import medidas
+
+    medida = medidas.medida_ordenar(expediente=expediente, entidad=Entidad.SUPERINTENDENCIA_BANCOS,
+                                    usuario=usuarios["secretaria"], firmante=usuarios["jefe"], fecha=fecha)
+    medidas.medida_respuesta_registrar(medida=medida, fecha=fecha + timedelta(days=7), monto_retenido=Decimal(monto))
+    return medida
 
 
 @pytest.fixture
@@ -68,7 +79,8 @@ def unidad(usuarios, tasa, pdf):
     }
     mes_pasado = (hoy.replace(day=1) - timedelta(days=1)).replace(day=10)
     _pagar(e["azuay_1"], usuarios["secretaria"], mes_pasado, "100.00")
-    _pagar(e["azuay_2"], usuarios["secretaria"], mes_pasado, "50.50", OrigenPago.RETENCION)
+    retencion = _retener(e["azuay_2"], usuarios, date(anio - 1, 6, 10), "80.00")
+    _pagar(e["azuay_2"], usuarios["secretaria"], mes_pasado, "50.50", OrigenPago.RETENCION, medida=retencion)
     pago = _pagar(e["canar_1"], usuarios["secretaria"], mes_pasado, "999.00")
     from expedientes.services.pagos import pago_anular
     pago_anular(pago=pago, usuario=usuarios["jefe"], motivo="Registrado en el expediente equivocado")
