@@ -272,6 +272,8 @@ def test_parametros_malos_dan_mensajes_en_espanol(client, usuarios, prueba, cons
 
 
 @pytest.mark.navegador
+# a live server flushes the database after the test: the serialized copy brings back the tree
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_captura_de_la_pantalla_de_un_informe(recorrido, usuarios, prueba, datos):  # noqa: F811
     """var/capturas/informes/: the report's screen as the jefe sees it, in headless Chromium."""
     for n in range(4):

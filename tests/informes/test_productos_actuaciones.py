@@ -429,7 +429,7 @@ def test_consultas_constantes(datos, usuarios):
     assert lleno == vacio and lleno < 40
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_la_migracion_rellena_lo_guardado(usuarios, tasa):
     """0017 on a database with acts: each actuación gets its expediente from the tree and each
     expediente its last act, as the services write them."""

@@ -255,6 +255,8 @@ def test_los_enlaces_llevan_a_los_informes(usuarios, unidad):
 
 
 @pytest.mark.navegador
+# a live server flushes the database after the test: the serialized copy brings back the tree
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_capturas_del_tablero(live_server, navegador, usuarios, unidad):  # noqa: F811
     """The home as the jefe, with data, at 1280 px and at a phone's width; screenshots in
     var/capturas/tablero/. Nothing is asked of the network: every request the page makes goes
@@ -267,9 +269,11 @@ def test_capturas_del_tablero(live_server, navegador, usuarios, unidad):  # noqa
         e = _abrir(usuarios, provincia, hoy - timedelta(days=3 + 2 * i) if i < 7 else date(hoy.year - i + 6, 1 + i % 12, 5),
                    abogado=usuarios["abogado"] if i % 3 == 0 else None, monto=Decimal(1500 + 350 * i))
         if i >= 7:
-            origen = list(OrigenPago)[i % 4]
-            _pagar(e, usuarios["secretaria"], max(e.fecha_recepcion, hoy - timedelta(days=25 * i)), f"{120 + 40 * i}.00",
-                   origen)
+            # an auction's proceeds need a whole seizure and auction: the other three origins
+            origen = (OrigenPago.VOLUNTARIO, OrigenPago.RETENCION, OrigenPago.CONVENIO)[i % 3]
+            medida = _retener(e, usuarios, e.fecha_recepcion, "5000.00") if origen == OrigenPago.RETENCION else None
+            _pagar(e, usuarios["secretaria"], max(e.fecha_recepcion + timedelta(days=8), hoy - timedelta(days=25 * i)),
+                   f"{120 + 40 * i}.00", origen, medida=medida)
     CAPTURAS.mkdir(parents=True, exist_ok=True)
     for ancho, alto in ((1280, 2600), (420, 5200)):
         contexto = navegador.new_context(viewport={"width": ancho, "height": alto}, locale="es-EC")
