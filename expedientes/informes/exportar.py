@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from expedientes import formato
 from expedientes.documentos import pdf_renderizar
+from expedientes.informes import graficos
 from expedientes.informes.base import Cifra, Columna, Formato, Resultado
 from expedientes.models import Provincia
 from permisos.custodia import Accion, registro_anotar
@@ -197,7 +198,8 @@ def informe_pdf(resultado: Resultado, *, pie: Pie) -> bytes:
         "provincia": provincia_etiqueta(resultado), "pie": pie.texto,
         "cifras": resultado.cifras,
         "secciones": [{"seccion": s, "columnas": [{"titulo": c.titulo, "numerica": _numerica(c)} for c in s.columnas],
-                       "filas": tabla_filas(s.columnas, s.filas)} for s in resultado.secciones],
+                       "filas": tabla_filas(s.columnas, s.filas), "grafico": graficos.de_seccion(s)}
+                      for s in resultado.secciones],
         "detalle": detalle, "detalle_columnas": [{"titulo": c.titulo, "numerica": _numerica(c)}
                                                  for c in detalle.columnas] if detalle else [],
         "detalle_filas": filas, "detalle_total": total, "detalle_limite": DETALLE_PDF,

@@ -32,6 +32,7 @@ from pygal.etree import etree
 from pygal.style import Style
 
 from expedientes import formato
+from expedientes.informes.base import Cifra
 
 ENTERO, USD = "entero", "usd"  # the values of expedientes.informes.base.Formato used here
 
@@ -265,19 +266,69 @@ def _varias_series(clase, *, titulo, etiquetas, series, formato, enlaces, colore
 
 def barras_apiladas(*, titulo: str, etiquetas: list[str], series: dict[str, list], formato: str = ENTERO,
                     enlaces: dict[str, list] | None = None, colores: dict[str, str] | None = None,
-                    vacio: str = "Sin datos.", ident: str = "", encabezado: str = "") -> Grafico:
+                    vacio: str = "Sin datos.", ident: str = "", encabezado: str = "", **opciones) -> Grafico:
     """Several series stacked on each label (e.g. provinces on each year); the table adds a
     «Total» column."""
     maximo = max((sum(valores[i] for valores in series.values()) for i in range(len(etiquetas))), default=0)
     return _varias_series(pygal.StackedBar, titulo=titulo, etiquetas=etiquetas, series=series, formato=formato,
                           enlaces=enlaces, colores=colores, vacio=vacio, ident=ident, encabezado=encabezado,
-                          maximo=maximo)
+                          maximo=maximo, **opciones)
 
 
 def lineas(*, titulo: str, etiquetas: list[str], series: dict[str, list], formato: str = ENTERO,
            enlaces: dict[str, list] | None = None, colores: dict[str, str] | None = None,
-           vacio: str = "Sin datos.", ident: str = "", encabezado: str = "") -> Grafico:
+           vacio: str = "Sin datos.", ident: str = "", encabezado: str = "", **opciones) -> Grafico:
     maximo = max((max(valores, default=0) for valores in series.values()), default=0)
     return _varias_series(pygal.Line, titulo=titulo, etiquetas=etiquetas, series=series, formato=formato,
                           enlaces=enlaces, colores=colores, vacio=vacio, ident=ident, encabezado=encabezado,
-                          maximo=maximo, show_dots=True, dots_size=3)
+                          maximo=maximo, show_dots=True, dots_size=3, **opciones)
+
+
+def barras_agrupadas(*, titulo: str, etiquetas: list[str], series: dict[str, list], formato: str = ENTERO,
+                     enlaces: dict[str, list] | None = None, colores: dict[str, str] | None = None,
+                     vacio: str = "Sin datos.", ident: str = "", encabezado: str = "", **opciones) -> Grafico:
+    """Several series side by side on each label (figures that are not parts of one whole,
+    e.g. providencias issued and notified)."""
+    maximo = max((max(valores, default=0) for valores in series.values()), default=0)
+    return _varias_series(pygal.Bar, titulo=titulo, etiquetas=etiquetas, series=series, formato=formato,
+                          enlaces=enlaces, colores=colores, vacio=vacio, ident=ident, encabezado=encabezado,
+                          maximo=maximo, **opciones)
+
+
+def de_seccion(seccion, enlace=None) -> Grafico | None:
+    """The chart a report's section asks for (`Seccion.grafico`: "barras" or "lineas"), drawn
+    from its own table, so the picture and the table can never disagree. The first column
+    labels the bars; the figures are the columns in USD if there are any, else the counts; a
+    «total» column beside its parts makes the parts stacked (the total is the bar's height);
+    a «Total» row is left out. `enlace(cifra)` gives a cell's drill-down URL: each bar links
+    to the expedientes behind its cell, or behind its row when the cell has no figure of its
+    own."""
+    if seccion.grafico not in ("barras", "lineas") or not seccion.filas:
+        return None
+    def valor(celda):
+        return celda.valor if isinstance(celda, Cifra) else celda
+
+    numericas = [i for i, c in enumerate(seccion.columnas[1:], 1) if c.formato in (ENTERO, USD) and not c.opciones]
+    formato_ = USD if any(seccion.columnas[i].formato == USD for i in numericas) else ENTERO
+    indices = [i for i in numericas if seccion.columnas[i].formato == formato_]
+    partes = [i for i in indices if seccion.columnas[i].clave != "total"]
+    apilar = len(partes) > 1 and len(partes) < len(indices)
+    indices = partes if apilar else indices
+    if not indices:
+        return None
+    filas = [f for f in seccion.filas if str(valor(f[0])).strip().lower() != "total"]
+    etiquetas = [str(seccion.columnas[0].mostrar(valor(f[0]))) for f in filas]
+    titulos = {i: str(seccion.columnas[i].titulo) for i in indices}  # choices' labels are lazy
+    series = {titulos[i]: [valor(f[i]) or 0 for f in filas] for i in indices}
+    def cifra_de(fila, i):  # the cell's own figure, else the row's (e.g. the month's total)
+        return fila[i] if isinstance(fila[i], Cifra) else next((c for c in fila if isinstance(c, Cifra)), None)
+
+    enlaces = {titulos[i]: [enlace(cifra_de(f, i)) if enlace and cifra_de(f, i) else None for f in filas]
+               for i in indices}
+    opciones = dict(titulo=str(seccion.titulo), etiquetas=etiquetas, series=series, formato=formato_, enlaces=enlaces,
+                    encabezado=str(seccion.columnas[0].titulo), ident=f"seccion-{seccion.clave}")
+    if sum(len(e) for e in etiquetas) > 50:  # twelve months side by side would overwrite each other
+        opciones["x_label_rotation"] = 35
+    if seccion.grafico == "lineas":
+        return lineas(**opciones)
+    return (barras_apiladas if apilar or len(series) == 1 else barras_agrupadas)(**opciones)

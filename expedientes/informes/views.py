@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from expedientes.informes import graficos
 from expedientes.informes.base import informe_calcular, informe_obtener, informes
 from expedientes.informes.emision import documento_unidad_puede_descargar, informe_emitir, puede_emitir
 from expedientes.informes.exportar import (informe_exportar, periodo_etiqueta, provincia_etiqueta, tabla_filas,
@@ -110,7 +111,7 @@ class InformeView(_ConParametrosMixin, TemplateView):
                 for celda in fila:
                     celda["url"] = enlace(celda["cifra"])
             secciones.append({"seccion": s, "columnas": s.columnas, "filas": filas,
-                              "numericas": [celda["numerica"] for celda in filas[0]] if filas else []})
+                              "grafico": graficos.de_seccion(s, enlace=enlace)})
         detalle = pagina = None
         if r.detalle is not None:
             pagina = Paginator(r.detalle.filas, POR_PAGINA).get_page(self.request.GET.get("p"))

@@ -297,3 +297,22 @@ def test_un_anio_tiene_doce_meses(datos):
     assert sum(fila[-1].valor for fila in por_mes.filas) == resultado.cifra("total").valor == D("1056.00")
     assert resultado.cifra("mes_2025_05").valor == D("70.00")
     assert resultado.cifra("anulados").valor == 2
+
+
+def test_el_grafico_por_mes_es_la_tabla(datos, client):
+    """The screen draws the month table as stacked bars of the four origins (the total is the
+    bar's height), each bar linked to the expedientes behind its cell; the PDF carries it too."""
+    from expedientes.informes import graficos
+
+    jefe = datos["usuarios"]["jefe"]
+    resultado = _calcular("recaudacion", jefe, Parametros(Periodo.anio(2025)))
+    por_mes = next(s for s in resultado.secciones if s.clave == "por_mes")
+    grafico = graficos.de_seccion(por_mes, enlace=lambda cifra: f"/x/{cifra.clave}/")
+    assert grafico.columnas[1:-1] == [c.titulo for c in por_mes.columnas if c.formato == "usd" and c.clave != "total"]
+    assert len(grafico.filas) == 12 and grafico.filas[4][-1] == "USD 70,00"  # the row's total: May
+    assert 'role="img"' in grafico.svg and "<script" not in grafico.svg
+    client.force_login(jefe)
+    html = client.get("/admin/informes/recaudacion/?periodo=anio&anio=2025").content.decode()
+    assert 'id="chart-grafico-seccion-por_mes"' in html
+    assert "/admin/informes/recaudacion/cifras/" in html.split('id="chart-grafico-seccion-por_mes"')[1].split("</svg>")[0]
+    assert graficos.de_seccion(next(s for s in resultado.secciones if s.clave != "por_mes")) is None

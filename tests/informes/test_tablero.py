@@ -258,8 +258,8 @@ def test_los_enlaces_llevan_a_los_informes(usuarios, unidad):
 # a live server flushes the database after the test: the serialized copy brings back the tree
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_capturas_del_tablero(live_server, navegador, usuarios, unidad):  # noqa: F811
-    """The home as the jefe, with data, at 1280 px and at a phone's width; screenshots in
-    var/capturas/tablero/. Nothing is asked of the network: every request the page makes goes
+    """The home as the jefe, with data, at 1280 px and at a phone's width, and two reports
+    (recaudación and the matrix for the year); screenshots in var/capturas/tablero/. Nothing is asked of the network: every request the page makes goes
     to the live server."""
     hoy = _hoy()
     # a unit at work: intake spread over the years and the last weeks (deadlines this week),
@@ -294,5 +294,12 @@ def test_capturas_del_tablero(live_server, navegador, usuarios, unidad):  # noqa
                 pagina.locator(f"#tablero-{clave}").screenshot(path=str(CAPTURAS / f"tarjeta-{clave}.png"))
             pagina.locator("#tablero-provincias details summary").click()
             pagina.locator("#tablero-provincias").screenshot(path=str(CAPTURAS / "provincias-datos.png"))
+            # one report as the unit reads it: the year's collection, its chart and its tables
+            pagina.goto(f"{live_server.url}/admin/informes/recaudacion/?periodo=anio&anio={hoy.year}")
+            assert pagina.locator("#chart-grafico-seccion-por_mes").count() == 1
+            pagina.screenshot(path=str(CAPTURAS / "informe-recaudacion.png"), full_page=True)
+            pagina.goto(f"{live_server.url}/admin/informes/matriz/?periodo=anio&anio={hoy.year}")
+            assert pagina.locator(".cifras a").count() > 0
+            pagina.screenshot(path=str(CAPTURAS / "informe-matriz.png"), full_page=True)
         contexto.close()
         assert fuera == [], fuera
