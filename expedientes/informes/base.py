@@ -196,6 +196,10 @@ class Resultado:
         """The headline figures as issued (InformeEmitido.cifras): clave → exact value as text."""
         return {c.clave: str(c.valor) for c in self.cifras}
 
+    def cifras_presentar(self) -> list[list[str]]:
+        """The headline figures as the issued document shows them (InformeEmitido.presentacion)."""
+        return [[c.clave, str(c.etiqueta), c.mostrar()] for c in self.cifras]
+
 
 class Informe:
     clave: str = ""

@@ -30,10 +30,13 @@ def _version_siguiente(clave: str, parametros: Parametros) -> int:
 
 
 def emision_registrar(*, clave: str, titulo: str, parametros: Parametros, cifras: dict, usuario,
-                      archivos: dict[str, tuple[str, bytes]], motivo: str = "") -> InformeEmitido:
+                      archivos: dict[str, tuple[str, bytes]], motivo: str = "",
+                      presentacion: list | None = None) -> InformeEmitido:
     """Take the rendered files of a report into custody and record the issue.
 
     `archivos`: {"pdf": (name, bytes), "xlsx": (...), "docx": (...)}; the PDF is required.
+    `presentacion`: the figures as shown ([clave, label, value as written]), for the screen of
+    the issued report.
     Render everything before calling: no lock is held while the antivirus and the store
     answer. A second issue of the same report needs `motivo` (why it is issued again)."""
     if not puede_emitir(usuario):
@@ -62,7 +65,7 @@ def emision_registrar(*, clave: str, titulo: str, parametros: Parametros, cifras
                     emitido = InformeEmitido.objects.create(
                         clave=clave, titulo=titulo, desde=parametros.periodo.desde, hasta=parametros.periodo.hasta,
                         provincia=parametros.provincia, parametros=parametros.a_dict(), version=version,
-                        cifras=cifras, motivo=motivo, emitido_por=usuario, emitido_en=timezone.now(),
+                        cifras=cifras, presentacion=presentacion or [], motivo=motivo, emitido_por=usuario, emitido_en=timezone.now(),
                         pdf=documentos["pdf"], xlsx=documentos.get("xlsx"), docx=documentos.get("docx"))
             except IntegrityError:
                 raise ValidationError("Otra persona emitió este informe en este momento; vuelva a intentarlo.") from None
@@ -95,7 +98,8 @@ def informe_emitir(*, clave: str, parametros: Parametros, usuario, motivo: str =
     archivos = {"pdf": (f"{nombre}.pdf", informe_pdf(resultado, pie=pie)),
                 "xlsx": (f"{nombre}.xlsx", informe_xlsx(resultado, pie=pie))}
     return emision_registrar(clave=clave, titulo=titulo_completo(resultado), parametros=parametros,
-                             cifras=resultado.cifras_a_dict(), usuario=usuario, archivos=archivos, motivo=motivo)
+                             cifras=resultado.cifras_a_dict(), presentacion=resultado.cifras_presentar(),
+                             usuario=usuario, archivos=archivos, motivo=motivo)
 
 
 # Who may download a record of the unit (the permission-checked view informes_documento)

@@ -289,7 +289,8 @@ class EmitidoView(_InformesMixin, TemplateView):
             pantalla = f"{reverse('informes_informe', args=[e.clave])}?{consulta}"
         return super().get_context_data(emitido=e, versiones=versiones, archivos=archivos, informe=informe,
                                         provincia=provincia, emisor=usuario_nombre(e.emitido_por),
-                                        cifras=sorted(e.cifras.items()), pantalla=pantalla, **kwargs)
+                                        cifras=e.presentacion or [[k, k, v] for k, v in sorted(e.cifras.items())],
+                                        pantalla=pantalla, **kwargs)
 
 
 @require_GET

@@ -59,6 +59,8 @@ class InformeEmitido(models.Model):
     parametros = models.JSONField(_("parámetros"), default=dict)
     version = models.PositiveIntegerField(_("versión"))
     cifras = models.JSONField(_("cifras emitidas"), default=dict)
+    # the same figures as the issued document wrote them: [[clave, label, value as shown], ...]
+    presentacion = models.JSONField(_("cifras emitidas, como se mostraron"), default=list, blank=True)
     motivo = models.TextField(_("motivo de la nueva emisión"), blank=True)
     emitido_por = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("emitido por"),
                                     on_delete=models.PROTECT, related_name="+")

@@ -235,6 +235,8 @@ def test_emitidos_y_descarga_segun_quien(client, usuarios, prueba, datos):
         assert listado.status_code == 200 and emitido.titulo in listado.content.decode()
         detalle = client.get(reverse("informes_emitido", args=[emitido.pk])).content.decode()
         assert emitido.pdf.sha256 in detalle and emitido.xlsx.sha256 in detalle
+        # the figures as the document wrote them, with their labels
+        assert ["iniciados", "Procesos iniciados", "3"] in emitido.presentacion and "Procesos iniciados" in detalle
         descarga = client.get(reverse("informes_documento", args=[emitido.pdf.uuid]))
         assert descarga.status_code == 200 and descarga["X-Content-Type-Options"] == "nosniff"
         import hashlib
