@@ -18,6 +18,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from expedientes.custodia import ArchivoRechazado
 from expedientes.importacion.lectura import CAMPOS
+from expedientes.informes.emision import documento_unidad_puede_descargar
 from expedientes.models import ImportacionMatriz
 from expedientes.services.importacion import formato_guardar, matriz_importar, puede_importar
 
@@ -114,7 +115,9 @@ class ImportacionDetalleView(_ImportacionMixin, TemplateView):
                                      for c, (etiqueta, requerido) in CAMPOS.items()]})
         pendiente = (i.modo == ImportacionMatriz.Modo.SIMULACION and self._contenido() is not None
                      and i.usuario_id == self.request.user.pk)
-        return super().get_context_data(importacion=i, hojas=hojas, pendiente=pendiente, **kwargs)
+        descargable = i.documento is not None and documento_unidad_puede_descargar(self.request.user, i.documento)
+        return super().get_context_data(importacion=i, hojas=hojas, pendiente=pendiente, descargable=descargable,
+                                        **kwargs)
 
     def post(self, request, *args, **kwargs):
         i = self.importacion

@@ -300,3 +300,7 @@ def test_pantallas(client, usuarios):
     real = ImportacionMatriz.objects.exclude(pk=simulada.pk).get()
     assert real.estado == R.IMPORTADA and ExpedientePage.objects.count() == 5
     assert "Importada" in client.get(reverse("importacion_lista")).content.decode()
+    # the workbook kept in custody is one click away, through the permission-checked view
+    enlace = reverse("informes_documento", args=[real.documento.uuid])
+    assert enlace in client.get(reverse("importacion_detalle", args=[real.pk])).content.decode()
+    assert client.get(enlace).status_code == 200
