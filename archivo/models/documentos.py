@@ -8,6 +8,8 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from expedientes.models.adjunto import ObjetoCustodiado
+
 from ._comun import usuario
 
 
@@ -22,7 +24,7 @@ class TipoDocumentoArchivo(models.TextChoices):
     OTRO = "otro", _("Otro")
 
 
-class DocumentoArchivo(models.Model):
+class DocumentoArchivo(ObjetoCustodiado):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     tipo = models.CharField(_("tipo"), max_length=30, choices=TipoDocumentoArchivo.choices)
     titulo = models.CharField(_("título"), max_length=255)
@@ -30,16 +32,6 @@ class DocumentoArchivo(models.Model):
                                       blank=True, on_delete=models.PROTECT, related_name="documentos")
     baja = models.ForeignKey("archivo.BajaDocumental", verbose_name=_("baja documental"), null=True,
                              blank=True, on_delete=models.PROTECT, related_name="documentos")
-    # the custody fields, as on expedientes.AdjuntoVersion (ArchivoCustodiado.campos())
-    clave = models.CharField(_("clave del objeto"), max_length=200, unique=True)
-    version_s3 = models.CharField(_("versión del objeto"), max_length=200)
-    nombre_original = models.CharField(_("nombre"), max_length=255)
-    tamano = models.BigIntegerField(_("tamaño (bytes)"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
-    tipo_mime = models.CharField(_("tipo (detectado)"), max_length=120)
-    antivirus_resultado = models.CharField(_("resultado del antivirus"), max_length=120)
-    antivirus_motor = models.CharField(_("motor y firmas del antivirus"), max_length=200)
-    macros = models.BooleanField(_("contiene macros"), default=False)
     creado_en = models.DateTimeField(_("creado el"), auto_now_add=True)
     creado_por = usuario(_("creado por"))
 

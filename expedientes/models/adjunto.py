@@ -5,6 +5,28 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class ObjetoCustodiado(models.Model):
+    """The custody facts of one stored object version, gathered by the pipeline when it came in
+    (expedientes.custodia: ArchivoCustodiado.campos() fills exactly these): an expediente's
+    file version, and the unit's and the archive's own records."""
+
+    clave = models.CharField(_("clave del objeto"), max_length=200, unique=True)
+    version_s3 = models.CharField(_("versión del objeto"), max_length=200)
+    nombre_original = models.CharField(_("nombre original"), max_length=255)
+    tamano = models.BigIntegerField(_("tamaño (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    tipo_mime = models.CharField(_("tipo (detectado)"), max_length=120)
+    antivirus_resultado = models.CharField(_("resultado del antivirus"), max_length=120)
+    antivirus_motor = models.CharField(_("motor y firmas del antivirus"), max_length=200)
+    macros = models.BooleanField(
+        _("contiene macros"), default=False,
+        help_text=_("Documento de oficina con macros, guardado y marcado (CUSTODIA «marcar»)."),
+    )
+
+    class Meta:
+        abstract = True
+
+
 class Adjunto(models.Model):
     """A file of an actuación (e.g. «Auto de pago firmado»). Its content lives in its
     versions; nothing is ever overwritten."""
@@ -30,7 +52,7 @@ class Adjunto(models.Model):
         return self.titulo
 
 
-class AdjuntoVersion(models.Model):
+class AdjuntoVersion(ObjetoCustodiado):
     """One stored version: where its bytes are (S3 key + VersionId) and the custody facts
     gathered by the pipeline when it came in."""
 
@@ -39,18 +61,6 @@ class AdjuntoVersion(models.Model):
         Adjunto, verbose_name=_("adjunto"), on_delete=models.PROTECT, related_name="versiones"
     )
     numero = models.PositiveIntegerField(_("versión"))
-    clave = models.CharField(_("clave del objeto"), max_length=200, unique=True)
-    version_s3 = models.CharField(_("versión del objeto"), max_length=200)
-    nombre_original = models.CharField(_("nombre original"), max_length=255)
-    tamano = models.BigIntegerField(_("tamaño (bytes)"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
-    tipo_mime = models.CharField(_("tipo (detectado)"), max_length=120)
-    antivirus_resultado = models.CharField(_("resultado del antivirus"), max_length=120)
-    antivirus_motor = models.CharField(_("motor y firmas del antivirus"), max_length=200)
-    macros = models.BooleanField(
-        _("contiene macros"), default=False,
-        help_text=_("Documento de oficina con macros, guardado y marcado (CUSTODIA «marcar»)."),
-    )
     firmante = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("firmante"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="+",

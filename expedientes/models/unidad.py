@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .adjunto import ObjetoCustodiado
+
 
 class TipoDocumentoUnidad(models.TextChoices):
     INFORME_PDF = "informe_pdf", _("Informe emitido (PDF)")
@@ -18,20 +20,10 @@ class TipoDocumentoUnidad(models.TextChoices):
     MATRIZ_IMPORTADA = "matriz_importada", _("Matriz histórica importada (XLSX)")
 
 
-class DocumentoUnidad(models.Model):
+class DocumentoUnidad(ObjetoCustodiado):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     tipo = models.CharField(_("tipo"), max_length=30, choices=TipoDocumentoUnidad.choices)
     titulo = models.CharField(_("título"), max_length=255)
-    # the custody fields, as on AdjuntoVersion (ArchivoCustodiado.campos())
-    clave = models.CharField(_("clave del objeto"), max_length=200, unique=True)
-    version_s3 = models.CharField(_("versión del objeto"), max_length=200)
-    nombre_original = models.CharField(_("nombre"), max_length=255)
-    tamano = models.BigIntegerField(_("tamaño (bytes)"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
-    tipo_mime = models.CharField(_("tipo (detectado)"), max_length=120)
-    antivirus_resultado = models.CharField(_("resultado del antivirus"), max_length=120)
-    antivirus_motor = models.CharField(_("motor y firmas del antivirus"), max_length=200)
-    macros = models.BooleanField(_("contiene macros"), default=False)
     creado_en = models.DateTimeField(_("creado el"), auto_now_add=True)
     creado_por = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("creado por"), null=True,
                                    blank=True, on_delete=models.PROTECT, related_name="+")
