@@ -80,6 +80,10 @@ class RegistroCustodia(models.Model):
         # the unit's reports and the import of its historical matrices (expedientes/informes/)
         INFORME = "informe", _("Emisión de informe")
         IMPORTACION = "importacion", _("Importación de matriz histórica")
+        # the reading room (issue 12)
+        LECTURA = "lectura", _("Lectura en el visor")
+        TEXTO = "texto", _("Texto reconocido (OCR) de un documento")
+        TRABAJO = "trabajo", _("Trabajo en segundo plano")
 
     # Gap-free, assigned under a lock by registro_anotar: a missing number is a removed entry.
     secuencia = models.BigIntegerField(_("secuencia"), primary_key=True, editable=False)

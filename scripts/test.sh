@@ -23,7 +23,16 @@ trap 'exit 143' TERM
 python scripts/devstack.py up --profile test --owner "$owner"
 eval "$(python scripts/devstack.py env --profile test)"
 
-echo "==> python -m pytest $*"
+# Every core works (pytest-xdist): each worker has its own test database (pytest-django) and
+# its own S3 bucket (portal/settings/test.py); a test file stays on one worker. PYTEST_WORKERS
+# sets how many (0: one process); an explicit -n among the arguments wins. Files are handed out
+# in collection order, where tests marked `lento` come first (tests/conftest.py).
+paralelo=(-n "${PYTEST_WORKERS:-auto}" --dist loadfile --no-loadscope-reorder)
+for argumento in "$@"; do
+    [[ "$argumento" == -n || "$argumento" == -n* || "$argumento" == --numprocesses* ]] && paralelo=()
+done
+
+echo "==> python -m pytest ${paralelo[*]} $*"
 status=0
-python -m pytest "$@" || status=$?
+python -m pytest "${paralelo[@]}" "$@" || status=$?
 exit "$status"

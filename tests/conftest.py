@@ -137,3 +137,10 @@ def limites(settings):
         settings.CUSTODIA = {**settings.CUSTODIA, **valores}
 
     return aplicar
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `lento` (minutes each) run first: with the suite spread over workers
+    (scripts/test.sh), one started last would leave the other workers idle while it ends the
+    run alone. A stable sort: the order is the same on every worker, as pytest-xdist requires."""
+    items.sort(key=lambda item: item.get_closest_marker("lento") is None)

@@ -1,5 +1,5 @@
 from .actuacion import ActuacionPage, TipoActuacion
-from .adjunto import Adjunto, AdjuntoVersion
+from .adjunto import Adjunto, AdjuntoVersion, EstadoFirma, EstadoTexto, ObjetoCustodiado
 from .arbol import AnioPage, JuzgadoIndexPage
 from .bienes import BienEmbargado, EstadoBien, Remate, ResultadoRemate, TipoBien
 from .calendario import DiaEspecial
@@ -15,9 +15,16 @@ from .medidas import (
 from .plantilla import ClaveDocumento, DocumentoEmitido, PlantillaDocumento
 from .transicion import Correccion, EnvioFormulario, Transicion
 from .importacion import FilaImportada, FormatoMatriz, ImportacionMatriz
+from .lectura import OrigenTexto, PaginaTexto, RendicionOCR
 from .unidad import DocumentoUnidad, InformeEmitido, TipoDocumentoUnidad
 
 __all__ = [
+    "EstadoFirma",
+    "EstadoTexto",
+    "ObjetoCustodiado",
+    "OrigenTexto",
+    "PaginaTexto",
+    "RendicionOCR",
     "ABIERTAS",
     "Busqueda",
     "Entidad",

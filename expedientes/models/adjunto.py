@@ -5,6 +5,26 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class EstadoTexto(models.TextChoices):
+    PENDIENTE = "pendiente", _("Pendiente")
+    EN_CURSO = "en_curso", _("En proceso")
+    OCR = "ocr", _("Texto reconocido (OCR)")
+    NATIVO = "nativo", _("Texto propio del documento")
+    SIN_TEXTO = "sin_texto", _("Sin texto legible")
+    FALLIDO = "fallido", _("No se pudo leer")
+    NO_APLICA = "no_aplica", _("No corresponde (no es PDF ni imagen)")
+
+
+class EstadoFirma(models.TextChoices):
+    PENDIENTE = "pendiente", _("Pendiente de verificar")
+    SIN_FIRMA = "sin_firma", _("Sin firma electrónica")
+    VALIDA = "valida", _("Firma íntegra")
+    ALTERADA = "alterada", _("Modificado después de firmar")
+    INVALIDA = "invalida", _("Firma no válida")
+    ERROR = "error", _("No se pudo verificar")
+    NO_APLICA = "no_aplica", _("No corresponde (no es PDF)")
+
+
 class ObjetoCustodiado(models.Model):
     """The custody facts of one stored object version, gathered by the pipeline when it came in
     (expedientes.custodia: ArchivoCustodiado.campos() fills exactly these): an expediente's
@@ -77,6 +97,18 @@ class AdjuntoVersion(ObjetoCustodiado):
         settings.AUTH_USER_MODEL, verbose_name=_("subido por"), null=True,
         on_delete=models.PROTECT, related_name="+",
     )
+    # What the reading room learns of the version, in the background (issue 12): its text per
+    # page (PaginaTexto; OCR for scans, the PDF's own text for born-digital ones) and its
+    # electronic signatures. Written only by their services (expedientes/services/texto.py,
+    # expedientes/services/firmas.py), never by an editor.
+    paginas = models.PositiveIntegerField(_("páginas"), null=True, blank=True, editable=False)
+    texto_estado = models.CharField(_("texto"), max_length=12, choices=EstadoTexto.choices,
+                                    default=EstadoTexto.PENDIENTE, editable=False)
+    texto_detalle = models.TextField(_("detalle del texto"), blank=True, editable=False,
+                                     help_text=_("Por qué no tiene texto, o cómo se obtuvo."))
+    firma_estado = models.CharField(_("firma electrónica"), max_length=12, choices=EstadoFirma.choices,
+                                    default=EstadoFirma.PENDIENTE, editable=False)
+    firma_detalle = models.JSONField(_("detalle de las firmas"), default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("versión de adjunto")

@@ -36,6 +36,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
+    # before the project's apps (BACKENDS.md): the queue's tables and its `procrastinate` command
+    "procrastinate.contrib.django",
     "portal",
     "expedientes",
     "archivo",
