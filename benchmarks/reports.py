@@ -220,6 +220,7 @@ def main():
         datos_construir(n, m, reloj)
         print(f"  {'total de la construcción':<62} {reloj.total():6.1f} s", flush=True)
     else:
+        call_command("migrate", interactive=False, verbosity=0)  # the code may be newer than the data set
         print(f"Reutilizando {n} expedientes, {m} del abogado (--reusar)", flush=True)
 
     usuarios = get_user_model().objects

@@ -94,7 +94,7 @@ TRAMOS_ANTIGUEDAD = (
 )
 
 
-def _tramo_de(fecha: date):
+def tramo_de(fecha: date):
     """The bucket index of each expediente (by fecha_recepcion) at `fecha`, as SQL."""
     from dateutil.relativedelta import relativedelta
 
@@ -107,7 +107,7 @@ def cartera_pendiente(expedientes: QuerySet, fecha: date) -> QuerySet:
     """The expedientes received by `fecha` with a balance at `fecha`, annotated with saldo_*
     and `antiguedad` (bucket index): the one definition of «pending portfolio»."""
     return (saldos_al(expedientes.filter(fecha_recepcion__lte=fecha), fecha)
-            .filter(saldo_total__gt=0).annotate(antiguedad=_tramo_de(fecha)))
+            .filter(saldo_total__gt=0).annotate(antiguedad=tramo_de(fecha)))
 
 
 def cartera_por_antiguedad(expedientes: QuerySet, fecha: date) -> list[dict]:

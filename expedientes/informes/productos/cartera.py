@@ -14,6 +14,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
+from django.db import connection
 from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Least
 
@@ -28,7 +29,7 @@ from expedientes.informes.base import (
     Seccion,
     informe_registrar,
 )
-from expedientes.saldos import TRAMOS_ANTIGUEDAD, cartera_pendiente, saldos_al
+from expedientes.saldos import TRAMOS_ANTIGUEDAD, tramo_de, cartera_pendiente, saldos_al
 
 CERO = Decimal("0.00")
 CENTAVO = Decimal("0.01")
@@ -40,18 +41,41 @@ COMPONENTES = ("capital", "intereses", "costas", "total")
 def _historia(expedientes, corte: date) -> dict[int, tuple[Decimal, Decimal]]:
     """Per ageing bucket: (Σ balance pending at the start of each of the last three years,
     Σ paid during that year by those expedientes, capped at their starting balance). The paid
-    amount is the difference of the stored cumulative payments (pagado_total) at both ends:
-    one join per date, no subquery per expediente."""
+    amount is the difference of the stored cumulative payments (pagado_total) at both ends.
+
+    One query: the balances at the four year boundaries are four joins of the stored segments
+    (saldos_al, a prefix each) computed once per expediente in an inner query, and the outer
+    query sums them per (year, bucket). Django would inline each annotation into every
+    aggregate that names it (thirty times the arithmetic), hence the SQL around its own."""
+    fechas = [corte - relativedelta(years=anios) for anios in range(ANIOS_HISTORIA, -1, -1)]
+    consulta = expedientes
+    for k, fecha in enumerate(fechas):
+        consulta = saldos_al(consulta, fecha, prefijo=f"h{k}")
+    columnas = {"recibido": F("fecha_recepcion")}
+    for k in range(ANIOS_HISTORIA):
+        columnas |= {f"total_{k}": F(f"h{k}_total"), f"tramo_{k}": tramo_de(fechas[k]),
+                     f"cobrado_{k}": Least(F(f"h{k + 1}_pagado") - F(f"h{k}_pagado"), F(f"h{k}_total"),
+                                           output_field=DINERO)}
+    interna, parametros = consulta.order_by().values(**columnas).query.sql_with_params()
+    sumas, parametros_externos = [], []
+    for k in range(ANIOS_HISTORIA):
+        # pending at the start of year k, as cartera_pendiente defines it
+        pendiente = f"recibido <= %s AND total_{k} > 0 AND tramo_{k} = %s"
+        for i in range(len(TRAMOS_ANTIGUEDAD)):
+            sumas += [f"SUM(total_{k}) FILTER (WHERE {pendiente})", f"SUM(cobrado_{k}) FILTER (WHERE {pendiente})"]
+            parametros_externos += [fechas[k], i, fechas[k], i]
+    with connection.cursor() as cursor:
+        # MATERIALIZED: PostgreSQL would otherwise pull the inner query up and inline it again
+        cursor.execute(f"WITH por_expediente AS MATERIALIZED ({interna}) SELECT {', '.join(sumas)} "
+                       "FROM por_expediente", (*parametros, *parametros_externos))
+        valores = iter(cursor.fetchone())
     historia: dict[int, tuple[Decimal, Decimal]] = {}
-    for anios in range(ANIOS_HISTORIA, 0, -1):
-        inicio, fin = corte - relativedelta(years=anios), corte - relativedelta(years=anios - 1)
-        filas = (saldos_al(cartera_pendiente(expedientes, inicio), fin, prefijo="fin")
-                 .annotate(cobrado=Least(F("fin_pagado") - F("saldo_pagado"), F("saldo_total"), output_field=DINERO))
-                 .order_by().values("antiguedad").annotate(saldo=Sum("saldo_total"), cobrado=Sum("cobrado")))
-        for fila in filas:
-            saldo, cobrado = historia.get(fila["antiguedad"], (CERO, CERO))
-            historia[fila["antiguedad"]] = (saldo + fila["saldo"], cobrado + fila["cobrado"])
-    return historia
+    for k in range(ANIOS_HISTORIA):
+        for i in range(len(TRAMOS_ANTIGUEDAD)):
+            saldo_k, cobrado_k = next(valores) or CERO, next(valores) or CERO
+            saldo, cobrado = historia.get(i, (CERO, CERO))
+            historia[i] = (saldo + saldo_k, cobrado + cobrado_k)
+    return {i: v for i, v in historia.items() if any(v)}
 
 
 @informe_registrar
