@@ -234,6 +234,14 @@ CUSTODIA = {
     "MACROS": env("CUSTODIA_MACROS", "rechazar"),
 }
 
+# Electronic signatures (expedientes/firmas.py): the certification authorities trusted when
+# verifying a signer's certificate, as PEM/DER files or directories (comma-separated). None
+# configured: signatures are still checked for integrity, the certificate is reported as
+# "no verificado contra una autoridad". Nothing is fetched from the network.
+FIRMAS = {
+    "RAICES": env_list("FIRMAS_RAICES", ""),
+}
+
 # Uploads: spool to disk beyond 2.5 MB; the custody handler stops an oversize upload early.
 FILE_UPLOAD_HANDLERS = [
     "expedientes.custodia.upload.LimiteUploadHandler",
