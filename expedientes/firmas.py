@@ -163,12 +163,12 @@ def _firma_leer(embebida, raices) -> FirmaLeida:
     certificado = embebida.signer_cert
     validez = certificado["tbs_certificate"]["validity"]
     desde, hasta = validez["not_before"].native, validez["not_after"].native
-    base = dict(
-        campo=str(embebida.field_name or ""), firmante=_nombre(certificado.subject),
-        cedula=cedula_del_certificado(certificado), emisor=_nombre(certificado.issuer),
-        certificado_serie=format(certificado.serial_number, "X"),
-        certificado_desde=_iso(desde), certificado_hasta=_iso(hasta),
-    )
+    base = {
+        "campo": str(embebida.field_name or ""), "firmante": _nombre(certificado.subject),
+        "cedula": cedula_del_certificado(certificado), "emisor": _nombre(certificado.issuer),
+        "certificado_serie": format(certificado.serial_number, "X"),
+        "certificado_desde": _iso(desde), "certificado_hasta": _iso(hasta),
+    }
     estado = validate_pdf_signature(embebida, _contexto(raices), _contexto(raices))
 
     sello = estado.timestamp_validity

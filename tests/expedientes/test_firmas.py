@@ -292,9 +292,9 @@ def test_servicio_autoridades_configuradas(actuacion, usuarios, firmado, autorid
 
 @pytest.mark.django_db
 def test_servicio_no_pdf_no_aplica(actuacion, usuarios):
-    from expedientes.services.firmas import version_firmas_verificar
-
     from PIL import Image
+
+    from expedientes.services.firmas import version_firmas_verificar
 
     imagen = io.BytesIO()
     Image.new("RGB", (40, 20), "white").save(imagen, format="PNG")
@@ -322,3 +322,20 @@ def test_la_ficha_del_proceso_y_las_versiones_muestran_la_firma(client, actuacio
     versiones = client.get(reverse("expedientes_adjuntos", args=[actuacion.pk])).content.decode()
     assert "Firma electrónica" in versiones and "Firma íntegra" in versiones
     assert "el contenido no coincide con lo firmado" in versiones
+
+
+@pytest.mark.django_db
+def test_comando_verifica_los_pendientes(actuacion, usuarios, firmado):
+    from django.core.management import call_command
+
+    firmada = _subir(actuacion, usuarios["secretaria"], firmado)
+    sin_firma = _subir(actuacion, usuarios["secretaria"], pdf_con_texto(), nombre="otro.pdf")
+    salida = io.StringIO()
+    call_command("firmas_verificar", stdout=salida)
+    firmada.refresh_from_db()
+    sin_firma.refresh_from_db()
+    assert (firmada.firma_estado, sin_firma.firma_estado) == (EstadoFirma.VALIDA, EstadoFirma.SIN_FIRMA)
+    assert "2 versiones verificadas" in salida.getvalue()
+    otra = io.StringIO()
+    call_command("firmas_verificar", stdout=otra)  # nothing pending left: resumes where it stopped
+    assert "0 versiones verificadas" in otra.getvalue()
