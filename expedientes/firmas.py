@@ -148,12 +148,13 @@ def _iso(momento: datetime | None) -> str:
     return momento.isoformat() if momento else ""
 
 
-def _contexto(raices):
+def _contexto(raices, momento=None):
     from pyhanko_certvalidator import ValidationContext
 
     # trust_roots=[] (not None): None would fall back to the OS store. No fetching: nothing
     # leaves the machine; revocation then counts only if the file itself carries it.
-    return ValidationContext(trust_roots=list(raices), allow_fetching=False, revocation_mode="soft-fail")
+    return ValidationContext(trust_roots=list(raices), allow_fetching=False, revocation_mode="soft-fail",
+                             moment=momento)
 
 
 def _firma_leer(embebida, raices) -> FirmaLeida:
@@ -193,6 +194,7 @@ def _firma_leer(embebida, raices) -> FirmaLeida:
     else:
         cambios = "no_permitidos"
 
+    confianza = ""
     if estado.revoked:
         confianza, detalle = "revocado", "El certificado del firmante fue revocado."
     elif not raices:
@@ -201,13 +203,19 @@ def _firma_leer(embebida, raices) -> FirmaLeida:
         confianza, detalle = "confiable", "Certificado emitido por una autoridad reconocida."
     else:
         indicacion = getattr(estado.trust_problem_indic, "name", "") or ""
-        if "EXPIRED" in indicacion or "OUT_OF_BOUNDS" in indicacion:
+        caducado = "EXPIRED" in indicacion or "OUT_OF_BOUNDS" in indicacion
+        if caducado and fuente == "sello" and sello.trusted and _confiable_en(embebida, raices, firmado_en):
+            # a trusted timestamp proves the signature existed while the certificate was valid
+            confianza, detalle = "confiable", ("Certificado emitido por una autoridad reconocida, vigente en la "
+                                               "fecha del sello de tiempo (hoy caducado).")
+        elif caducado:
             detalle = "El certificado del firmante está caducado hoy."
         elif "CHAIN" in indicacion:
             detalle = "El certificado no proviene de una autoridad reconocida."
         else:
             detalle = f"El certificado no pudo validarse ({indicacion or 'motivo no indicado'})."
-        confianza = "no_confiable"
+        if confianza != "confiable":
+            confianza = "no_confiable"
 
     vigente = None
     if firmado_en is not None and desde and hasta:
@@ -219,19 +227,25 @@ def _firma_leer(embebida, raices) -> FirmaLeida:
     )
 
 
+def _confiable_en(embebida, raices, momento) -> bool:
+    """The signer's chain validated at `momento` (the trusted timestamp's time), not today."""
+    from pyhanko.sign.validation import validate_pdf_signature
+
+    try:
+        return validate_pdf_signature(embebida, _contexto(raices, momento), _contexto(raices)).trusted
+    except Exception:  # noqa: BLE001 - a second opinion only; the first one stands
+        return False
+
+
 def firmas_leer(contenido: bytes, *, raices=()) -> list[FirmaLeida]:
     """Every signature of the PDF (document timestamps aside), in the order they were applied.
     Raises FirmaIlegible (Spanish reason) when the file cannot be read; a signature that
     cannot be verified (damaged, unsupported format) comes back with `problema` set."""
     from pyhanko.pdf_utils.crypt import AuthStatus
-    from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.pdf_utils.reader import PdfFileReader
 
-    if not contenido.startswith(b"%PDF-"):
-        # libmagic accepts a %PDF header a little further in; pyHanko needs it at the start
-        inicio = contenido.find(b"%PDF-", 0, 1024)
-        if inicio < 0:
-            raise FirmaIlegible("El archivo no es un PDF.")
+    if contenido.find(b"%PDF-", 0, 1024) < 0:
+        raise FirmaIlegible("El archivo no es un PDF.")
     try:
         lector = PdfFileReader(io.BytesIO(contenido))
         if lector.encrypted and lector.decrypt("").status == AuthStatus.FAILED:
@@ -239,7 +253,7 @@ def firmas_leer(contenido: bytes, *, raices=()) -> list[FirmaLeida]:
         embebidas = [e for e in lector.embedded_signatures if e.sig_object_type == "/Sig"]
     except FirmaIlegible:
         raise
-    except (PdfError, ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError) as exc:
+    except Exception as exc:  # hostile input: any parser failure means "damaged"
         raise FirmaIlegible(f"El PDF está dañado o no se puede leer ({_motivo(exc)}).") from exc
 
     firmas = []
@@ -265,7 +279,7 @@ def _firma_ilegible(embebida, exc) -> FirmaLeida:
         firmante = emisor = cedula = ""
     try:
         campo = str(embebida.field_name or "")
-    except Exception:  # noqa: BLE001
+    except Exception:  # noqa: BLE001 - the field dictionary may be broken too
         campo = ""
     return FirmaLeida(
         campo=campo, firmante=firmante, cedula=cedula, emisor=emisor, certificado_serie="",
@@ -319,6 +333,8 @@ def firma_resumen(version) -> str:
             texto += " — el documento cambió después de esta firma"
         elif firma.get("estado") == EstadoFirma.ERROR:
             texto += f" — {firma.get('problema')}"
+        elif firma.get("vigente_al_firmar") is False:
+            texto += " — el certificado no estaba vigente en esa fecha"
         partes.append(texto)
     encabezado = {
         EstadoFirma.VALIDA: "Firmado por",

@@ -61,7 +61,8 @@ class Autoridad:
 
         return ax509.Certificate.load(self.der)
 
-    def firmante(self, nombre="MARÍA JOSÉ PÉREZ LÓPEZ", cedula=CEDULA, serie_sujeto=None, oid="1.3.6.1.4.1.37947.3.1"):
+    def firmante(self, nombre="MARÍA JOSÉ PÉREZ LÓPEZ", cedula=CEDULA, serie_sujeto=None, oid="1.3.6.1.4.1.37947.3.1",
+                 desde=None, hasta=None):
         from asn1crypto import core, keys
         from asn1crypto import x509 as ax509
         from cryptography import x509
@@ -77,12 +78,38 @@ class Autoridad:
             atributos.append(x509.NameAttribute(NameOID.SERIAL_NUMBER, serie_sujeto))
         extensiones = [x509.UnrecognizedExtension(ObjectIdentifier(oid), core.UTF8String(cedula).dump())] if cedula else []
         certificado = _certificado(x509.Name(atributos), self.nombre, clave.public_key(), self.clave, ca=False,
-                                   extensiones=extensiones)
+                                   extensiones=extensiones, desde=desde, hasta=hasta)
         return signers.SimpleSigner(
             signing_cert=ax509.Certificate.load(certificado.public_bytes(serialization.Encoding.DER)),
             signing_key=keys.PrivateKeyInfo.load(clave.private_bytes(
                 serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())),
             cert_registry=SimpleCertificateStore.from_certs([self.raiz()]),
+        )
+
+
+    def sellador(self, momento):
+        """A time-stamping authority under this CA whose tokens say `momento` (pyHanko's test stamper)."""
+        from asn1crypto import keys
+        from asn1crypto import x509 as ax509
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+        from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+        from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+        clave = rsa.generate_private_key(public_exponent=65537, key_size=2048)  # pyHanko's test stamper is RSA-only
+        certificado = (
+            x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "TSA DE PRUEBA")]))
+            .issuer_name(self.nombre).public_key(clave.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(momento - timedelta(days=365)).not_valid_after(datetime.now(UTC) + timedelta(days=365))
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+            .sign(self.clave, hashes.SHA256())
+        )
+        return DummyTimeStamper(
+            tsa_cert=ax509.Certificate.load(certificado.public_bytes(serialization.Encoding.DER)),
+            tsa_key=keys.PrivateKeyInfo.load(clave.private_bytes(
+                serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())),
+            certs_to_embed=[self.raiz()], fixed_dt=momento,
         )
 
 
@@ -107,12 +134,12 @@ def pdf_con_texto(texto="Auto de pago", *, clave=None) -> bytes:
     return salida.getvalue()
 
 
-def firmar(contenido: bytes, firmante, campo="Firma1") -> bytes:
+def firmar(contenido: bytes, firmante, campo="Firma1", sellador=None) -> bytes:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import signers
 
     salida = signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(contenido)),
-                              signers.PdfSignatureMetadata(field_name=campo), signer=firmante)
+                              signers.PdfSignatureMetadata(field_name=campo), signer=firmante, timestamper=sellador)
     return salida.getvalue()
 
 
@@ -206,6 +233,22 @@ def test_autoridad_configurada_reconoce_o_no_el_certificado(autoridad, firmado):
     [ajena] = firmas_leer(firmado, raices=[Autoridad("OTRA AC").raiz()])
     assert ajena.confianza == "no_confiable" and "autoridad reconocida" in ajena.confianza_detalle
     assert ajena.estado == EstadoFirma.VALIDA  # integrity holds; the summary says who vouches
+
+
+def test_sello_de_tiempo_fecha_la_firma_de_un_certificado_ya_caducado(autoridad):
+    ahora = datetime.now(UTC)
+    hace_cien_dias = (ahora - timedelta(days=100)).replace(microsecond=0)
+    caducado = autoridad.firmante(desde=ahora - timedelta(days=400), hasta=ahora - timedelta(days=30))
+    contenido = firmar(pdf_con_texto(), caducado, sellador=autoridad.sellador(hace_cien_dias))
+    [firma] = firmas_leer(contenido, raices=[autoridad.raiz()])
+    assert firma.hora_fuente == "sello" and datetime.fromisoformat(firma.firmado_en) == hace_cien_dias
+    assert firma.vigente_al_firmar is True and firma.integra and firma.estado == EstadoFirma.VALIDA
+    # the chain is checked at the trusted timestamp's time: the authority vouches for it
+    assert firma.confianza == "confiable" and "hoy caducado" in firma.confianza_detalle
+    # without the timestamp, the same expired certificate is not vouched for today
+    [sin_sello] = firmas_leer(firmar(pdf_con_texto(), caducado), raices=[autoridad.raiz()])
+    assert sin_sello.hora_fuente == "declarada" and sin_sello.vigente_al_firmar is False
+    assert sin_sello.confianza == "no_confiable" and "caducado" in sin_sello.confianza_detalle
 
 
 def test_cedula_en_el_numero_de_serie_del_sujeto(autoridad):
