@@ -324,5 +324,10 @@ LOGGING = {
     "loggers": {
         "expedientes": {"handlers": ["console"], "level": env("PORTAL_LOG_LEVEL", "INFO")},
         "permisos": {"handlers": ["console"], "level": env("PORTAL_LOG_LEVEL", "INFO")},
+        # pyHanko logs a warning with a traceback for every signer whose chain does not reach a
+        # configured authority (every signature while FIRMAS_RAICES is empty): expected, and
+        # recorded per signature in firma_detalle (expedientes/firmas.py), so not in the log.
+        "pyhanko": {"level": env("PYHANKO_LOG_LEVEL", "ERROR")},
+        "pyhanko_certvalidator": {"level": env("PYHANKO_LOG_LEVEL", "ERROR")},
     },
 }
