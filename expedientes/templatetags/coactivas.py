@@ -55,3 +55,11 @@ def fecha_letras(fecha):
         return ""
     dia = "primero" if fecha.day == 1 else num2words(fecha.day, lang="es")
     return f"{dia} de {MESES[fecha.month - 1]} de {num2words(fecha.year, lang='es')}"
+
+
+@register.filter
+def firma_resumen(version):
+    """The signature status of a file version in one Spanish line (expedientes/firmas.py)."""
+    from expedientes.firmas import firma_resumen as resumen
+
+    return resumen(version) if version else ""

@@ -234,6 +234,14 @@ CUSTODIA = {
     "MACROS": env("CUSTODIA_MACROS", "rechazar"),
 }
 
+# Electronic signatures (expedientes/firmas.py): the certification authorities trusted when
+# verifying a signer's certificate, as PEM/DER files or directories (comma-separated). None
+# configured: signatures are still checked for integrity, the certificate is reported as
+# "no verificado contra una autoridad". Nothing is fetched from the network.
+FIRMAS = {
+    "RAICES": env_list("FIRMAS_RAICES", ""),
+}
+
 # Uploads: spool to disk beyond 2.5 MB; the custody handler stops an oversize upload early.
 FILE_UPLOAD_HANDLERS = [
     "expedientes.custodia.upload.LimiteUploadHandler",
@@ -316,5 +324,10 @@ LOGGING = {
     "loggers": {
         "expedientes": {"handlers": ["console"], "level": env("PORTAL_LOG_LEVEL", "INFO")},
         "permisos": {"handlers": ["console"], "level": env("PORTAL_LOG_LEVEL", "INFO")},
+        # pyHanko logs a warning with a traceback for every signer whose chain does not reach a
+        # configured authority (every signature while FIRMAS_RAICES is empty): expected, and
+        # recorded per signature in firma_detalle (expedientes/firmas.py), so not in the log.
+        "pyhanko": {"level": env("PYHANKO_LOG_LEVEL", "ERROR")},
+        "pyhanko_certvalidator": {"level": env("PYHANKO_LOG_LEVEL", "ERROR")},
     },
 }
