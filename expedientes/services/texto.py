@@ -392,3 +392,25 @@ def _temporal_registrar(version_id: int, exc: Exception) -> None:
         _registrar(version_id, Lectura(EstadoTexto.FALLIDO, f"{TEMPORAL}{motivo}. Se volverá a intentar."))
     except Exception:  # the database itself is away: the queue's retry will record it
         logger.exception("No se pudo registrar la falla de la versión %s", version_id)
+
+
+# --- the bulk run (manage.py textos_extraer) -------------------------------------------------
+
+def versiones_por_leer(*, reanudar: bool = False):
+    """The versions whose text is still to be read, in upload order: never read, or failed for
+    a passing reason; with `reanudar`, also those left «en curso» by an interrupted run."""
+    from django.db.models import Q
+
+    estados = Q(texto_estado=EstadoTexto.PENDIENTE) | Q(texto_estado=EstadoTexto.FALLIDO,
+                                                      texto_detalle__startswith=TEMPORAL)
+    if reanudar:
+        estados |= Q(texto_estado=EstadoTexto.EN_CURSO)
+    return (AdjuntoVersion.objects.filter(estados, tipo_mime__in=TIPOS, destruida_en__isnull=True)
+            .order_by("pk"))
+
+
+def textos_no_aplicables_marcar() -> int:
+    """Versions that are neither PDF nor image, still «pendiente» (stored before the queue read
+    every new version): no text to read. Returns how many."""
+    return (AdjuntoVersion.objects.filter(texto_estado=EstadoTexto.PENDIENTE).exclude(tipo_mime__in=TIPOS)
+            .update(texto_estado=EstadoTexto.NO_APLICA))

@@ -201,3 +201,37 @@ def test_otro_tipo_no_aplica(actuacion, usuarios):
     version_texto_extraer(version_id=version.pk)
     version.refresh_from_db()
     assert version.texto_estado == EstadoTexto.NO_APLICA and not PaginaTexto.objects.filter(version=version).exists()
+
+
+def test_comando_textos_extraer_avanza_y_reanuda(actuacion, usuarios):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from docx import Document
+
+    from expedientes.models import AdjuntoVersion
+
+    primera = _subir(actuacion, usuarios, _pdf_nativo("Auto de pago del título de crédito."), "auto.pdf")
+    segunda = _subir(actuacion, usuarios, _pdf_nativo("Oficio de retención a la institución financiera."),
+                     "oficio.pdf")
+    documento = io.BytesIO()
+    Document().save(documento)
+    escrito = _subir(actuacion, usuarios, documento.getvalue(), "escrito.docx")
+    # an earlier run was killed while reading the second one
+    AdjuntoVersion.objects.filter(pk=segunda.pk).update(texto_estado=EstadoTexto.EN_CURSO)
+
+    salida = StringIO()
+    call_command("textos_extraer", "--limite", "5", stdout=salida)
+    primera.refresh_from_db()
+    segunda.refresh_from_db()
+    escrito.refresh_from_db()
+    assert primera.texto_estado == EstadoTexto.NATIVO and escrito.texto_estado == EstadoTexto.NO_APLICA
+    assert segunda.texto_estado == EstadoTexto.EN_CURSO  # not without --reanudar: a worker may hold it
+    assert "1 versiones por leer" in salida.getvalue() and "1/1 versiones, 1 páginas" in salida.getvalue()
+
+    salida = StringIO()
+    call_command("textos_extraer", "--reanudar", stdout=salida)
+    segunda.refresh_from_db()
+    assert segunda.texto_estado == EstadoTexto.NATIVO and "oficio" in " ".join(t for _, t, _ in _paginas(segunda)).lower()
+    assert "1 versiones por leer (reanudando)" in salida.getvalue()
+    assert "Texto propio del documento: 1" in salida.getvalue()
