@@ -101,8 +101,13 @@ def _tesseract_version() -> str:
         return "?"
 
 
+@functools.lru_cache(maxsize=1)
+def _ocrmypdf_version() -> str:
+    return paquete_version("ocrmypdf")
+
+
 def motor() -> str:
-    return f"ocrmypdf {paquete_version('ocrmypdf')}, tesseract {_tesseract_version()} ({_conf()['IDIOMA']})"
+    return f"ocrmypdf {_ocrmypdf_version()}, tesseract {_tesseract_version()} ({_conf()['IDIOMA']})"
 
 
 def legible(texto: str) -> bool:
