@@ -68,9 +68,9 @@ OMITIDA = re.compile(r"^\s*\[OCR skipped on page[^\]]*\]\s*$")  # OCRmyPDF's sid
 class TextoFallido(Exception):
     """The file cannot be read, for good: `motivo` is shown to the user."""
 
-    def __init__(self, motivo: str, estado: str = EstadoTexto.FALLIDO):
+    def __init__(self, motivo: str, estado: str = EstadoTexto.FALLIDO, paginas: int | None = None):
         super().__init__(motivo)
-        self.motivo, self.estado = motivo, estado
+        self.motivo, self.estado, self.paginas = motivo, estado, paginas  # paginas: when known
 
 
 class TextoTemporal(Exception):
@@ -82,6 +82,7 @@ class Lectura:
     estado: str
     detalle: str
     paginas: list[tuple[str, str]] | None = None  # (text, origen) per page; None: keep the rows
+    total: int | None = None  # the page count when known without the pages' text (a refusal)
     rendicion: str = ""  # path of the searchable PDF, when OCR ran and found text
     motor: str = ""
     datos: dict = field(default_factory=dict)
@@ -159,12 +160,12 @@ def _pagina_texto(pagina) -> str:
         return ""
 
 
-def _limite_comprobar(paginas: int) -> None:
+def _limite_comprobar(sin_texto: int, total: int) -> None:
     maximo = _conf()["PAGINAS_MAXIMAS"]
-    if paginas > maximo:
-        raise TextoFallido(f"El documento tiene {paginas} páginas sin texto propio; el reconocimiento "
+    if sin_texto > maximo:
+        raise TextoFallido(f"El documento tiene {sin_texto} páginas sin texto propio; el reconocimiento "
                            f"de texto (OCR) se hace hasta {maximo} páginas por archivo. Divídalo en "
-                           "partes más pequeñas o pida al administrador que amplíe el límite.")
+                           "partes más pequeñas o pida al administrador que amplíe el límite.", paginas=total)
 
 
 def _imagen_preparar(ruta: str, directorio: str) -> tuple[str, int, int | None]:
@@ -272,7 +273,7 @@ def leer(ruta: str, tipo_mime: str, directorio: str) -> Lectura:
     """The text of the file at `ruta` (no database, no store): what to record."""
     if tipo_mime in TIPOS_IMAGEN:
         entrada, marcos, dpi = _imagen_preparar(ruta, directorio)
-        _limite_comprobar(marcos)
+        _limite_comprobar(marcos, marcos)
         salida, ocr = _ocr(entrada, directorio, paginas=marcos, dpi=dpi)
         return _resultado_ocr([""] * marcos, ocr, salida)
     lector, paginas = _pdf_abrir(ruta)
@@ -281,7 +282,7 @@ def leer(ruta: str, tipo_mime: str, directorio: str) -> Lectura:
         return Lectura(EstadoTexto.NATIVO, f"Texto propio del PDF en sus {paginas} páginas (sin OCR).",
                        paginas=[(t, OrigenTexto.NATIVO) for t in propios],
                        datos={"paginas_texto_propio": paginas})
-    _limite_comprobar(sum(1 for t in propios if not t))
+    _limite_comprobar(sum(1 for t in propios if not t), paginas)
     salida, ocr = _ocr(ruta, directorio, paginas=paginas)
     return _resultado_ocr(propios, ocr, salida)
 
@@ -305,7 +306,7 @@ def _registrar(version_id: int, lectura: Lectura, custodiado: ArchivoCustodiado 
                 PaginaTexto(version=version, expediente_id=expediente_id, numero=n, texto=texto, origen=origen)
                 for n, (texto, origen) in enumerate(lectura.paginas, start=1)
             ], batch_size=500)
-            version.paginas = len(lectura.paginas) or version.paginas
+            version.paginas = len(lectura.paginas) or lectura.total or version.paginas
         rendicion = RendicionOCR.objects.filter(version=version).first()
         if custodiado is not None:
             if rendicion is None:
@@ -367,7 +368,8 @@ def version_texto_extraer(*, version_id: int) -> None:
         except (TextoFallido, ValidationError) as fallo:
             motivo = fallo.motivo if isinstance(fallo, TextoFallido) else " ".join(fallo.messages)
             estado = fallo.estado if isinstance(fallo, TextoFallido) else EstadoTexto.FALLIDO
-            _registrar(version_id, Lectura(estado, motivo, paginas=[]))
+            _registrar(version_id, Lectura(estado, motivo, paginas=[],
+                                           total=getattr(fallo, "paginas", None)))
             return
         except Exception as exc:
             _temporal_registrar(version_id, exc)

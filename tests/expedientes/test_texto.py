@@ -171,6 +171,7 @@ def test_pdf_con_contrasena_danado_o_demasiado_largo_dice_por_que(actuacion, usu
     assert "protegido con contraseña" in protegido.texto_detalle
     assert "dañado" in danado.texto_detalle
     assert "500 páginas" in quinientas.texto_detalle and "hasta 100 páginas" in quinientas.texto_detalle
+    assert quinientas.paginas == 500
     assert RegistroCustodia.objects.filter(accion=Accion.TEXTO, datos__estado=EstadoTexto.FALLIDO).count() == 3
 
 
