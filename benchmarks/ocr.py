@@ -87,7 +87,7 @@ def _camino(entrada: Path, n: int, actuacion, usuario) -> tuple[float, object]:
 
     version = adjunto_crear(actuacion=actuacion, titulo=f"Escaneo {n}", flujo=io.BytesIO(entrada.read_bytes()),
                             nombre=f"escaneo-{n}.pdf", usuario=usuario)
-    from expedientes.services import texto
+    from expedientes import texto
 
     original = texto._ocr_ejecutar
 
