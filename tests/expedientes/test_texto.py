@@ -172,6 +172,11 @@ def test_pdf_con_contrasena_danado_o_demasiado_largo_dice_por_que(actuacion, usu
     assert "dañado" in danado.texto_detalle
     assert "500 páginas" in quinientas.texto_detalle and "hasta 100 páginas" in quinientas.texto_detalle
     assert quinientas.paginas == 500
+    # the reason is shown where the file's versions are listed
+    from django.template.loader import render_to_string
+
+    tabla = render_to_string("expedientes/includes/versiones_tabla.html", {"adjunto": protegido.adjunto})
+    assert "No se pudo leer" in tabla and "protegido con contraseña" in tabla
     assert RegistroCustodia.objects.filter(accion=Accion.TEXTO, datos__estado=EstadoTexto.FALLIDO).count() == 3
 
 
