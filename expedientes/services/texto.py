@@ -41,11 +41,19 @@ RECHAZOS_TEMPORALES = frozenset({"almacen_no_disponible", "antivirus_no_disponib
 USUARIO = "textos"  # the custody log's name for this background work
 
 
+class VersionDestruida(Exception):
+    pass
+
+
 def _registrar(version_id: int, lectura: Lectura, custodiado: ArchivoCustodiado | None = None) -> AdjuntoVersion:
     """Under the version's row lock: the pages, the rendition's row, the status, the log entry."""
     with transaction.atomic():
         version = (AdjuntoVersion.objects.select_for_update(of=("self",))
                    .select_related("adjunto__actuacion").get(pk=version_id))
+        if version.destruida_en is not None and (lectura.paginas or custodiado is not None):
+            # a baja documental destroyed it while it was being read: keep nothing of it
+            # (raised inside custodiar's registrar, the rendition's object is removed too)
+            raise VersionDestruida(version_id)
         expediente = version.adjunto.actuacion.get_parent()
         anterior = None
         if lectura.paginas is not None:
@@ -108,6 +116,14 @@ def version_texto_extraer(*, version_id: int) -> None:
                                        "no queda archivo que leer.", paginas=[]))
         return
     _estado_fijar(version_id, EstadoTexto.EN_CURSO, "")
+    try:
+        _extraer(version)
+    except VersionDestruida:
+        logger.info("La versión %s fue destruida mientras se leía su texto; no se guarda nada", version_id)
+
+
+def _extraer(version: AdjuntoVersion) -> None:
+    version_id = version.pk
     with tempfile.TemporaryDirectory(prefix="texto-", dir=settings.CUSTODIA["TEMP_DIR"]) as directorio:
         try:
             original = os.path.join(directorio, "original")

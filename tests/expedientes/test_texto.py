@@ -241,3 +241,26 @@ def test_comando_textos_extraer_avanza_y_reanuda(actuacion, usuarios):
     assert segunda.texto_estado == EstadoTexto.NATIVO and "oficio" in " ".join(t for _, t, _ in _paginas(segunda)).lower()
     assert "1 versiones por leer (reanudando)" in salida.getvalue()
     assert "Texto propio del documento: 1" in salida.getvalue()
+
+
+def test_version_destruida_mientras_se_lee_no_guarda_nada(actuacion, usuarios, monkeypatch):
+    from django.utils import timezone
+
+    from expedientes.models import AdjuntoVersion
+    from expedientes.services import texto as servicio
+
+    version = _subir(actuacion, usuarios, _pdf_nativo("Texto que la baja destruye"), "baja.pdf")
+    leer = servicio.leer
+
+    def leer_y_destruir(*args, **kwargs):  # a baja documental executes meanwhile
+        lectura = leer(*args, **kwargs)
+        AdjuntoVersion.objects.filter(pk=version.pk).update(destruida_en=timezone.now())
+        return lectura
+
+    monkeypatch.setattr(servicio, "leer", leer_y_destruir)
+    version_texto_extraer(version_id=version.pk)
+    assert not PaginaTexto.objects.filter(version=version).exists()
+    monkeypatch.undo()
+    version_texto_extraer(version_id=version.pk)
+    version.refresh_from_db()
+    assert version.texto_estado == EstadoTexto.FALLIDO and "baja documental" in version.texto_detalle
