@@ -13,6 +13,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libmagic1 libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+        tesseract-ocr tesseract-ocr-spa ghostscript \
     && rm -rf /var/lib/apt/lists/*
 
 RUN useradd --system --uid 10001 --user-group --home-dir /app --shell /usr/sbin/nologin portal

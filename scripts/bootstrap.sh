@@ -24,8 +24,9 @@ _bootstrap_fail() {
 }
 
 _bootstrap_apt() {
+    # tesseract-ocr(-spa) and ghostscript: OCRmyPDF's engine and PDF tools (expedientes/services/texto.py)
     local pkgs=(postgresql clamav-daemon libmagic1 libpango-1.0-0 libpangoft2-1.0-0
-                fonts-dejavu-core python3-venv)
+                fonts-dejavu-core python3-venv tesseract-ocr tesseract-ocr-spa ghostscript)
     if [[ "${BOOTSTRAP_WITH_CHROMIUM:-0}" == 1 ]]; then
         # the test command also checks docker-compose.yml with `docker-compose config -q`
         pkgs+=(chromium docker-compose)

@@ -37,7 +37,7 @@ from archivo.selectors import eliminables, versiones_de
 from expedientes.custodia import almacen, custodiar
 from expedientes.documentos import pdf_renderizar
 from expedientes.formato import fecha
-from expedientes.models import AdjuntoVersion, ExpedientePage
+from expedientes.models import AdjuntoVersion, ExpedientePage, PaginaTexto, RendicionOCR
 from permisos import policies
 from permisos.custodia import Accion, registro_anotar
 
@@ -235,9 +235,14 @@ def _ejecutable(baja) -> BajaDocumental:
 
 
 def _destruida(version: AdjuntoVersion, cuando) -> dict:
-    return {"clave": version.clave, "version_s3": version.version_s3, "sha256": version.sha256,
-            "tamano": version.tamano, "nombre": version.nombre_original, "adjunto": version.adjunto.titulo,
-            "version": version.numero, "destruida_en": cuando.isoformat()}
+    datos = {"clave": version.clave, "version_s3": version.version_s3, "sha256": version.sha256,
+             "tamano": version.tamano, "nombre": version.nombre_original, "adjunto": version.adjunto.titulo,
+             "version": version.numero, "destruida_en": cuando.isoformat()}
+    rendicion = RendicionOCR.objects.filter(version=version).first()
+    if rendicion is not None:  # its searchable PDF (OCR) went with it
+        datos["rendicion"] = {"clave": rendicion.clave, "version_s3": rendicion.version_s3,
+                              "sha256": rendicion.sha256}
+    return datos
 
 
 def _destruidas_registrar(item: BajaItem, versiones, cuando) -> None:
@@ -252,6 +257,9 @@ def _destruidas_registrar(item: BajaItem, versiones, cuando) -> None:
         fila.save(update_fields=["destruido"])
         AdjuntoVersion.objects.filter(pk__in=[v.pk for v in versiones], destruida_en__isnull=True).update(
             destruida_en=cuando)
+        # what was read from them goes too: their text (the search) and their OCR rendition's row
+        PaginaTexto.objects.filter(version__in=versiones).delete()
+        RendicionOCR.objects.filter(version__in=versiones).delete()
     item.destruido = fila.destruido
 
 
@@ -261,7 +269,14 @@ def _item_destruir(item: BajaItem, cuando) -> None:
     destruidas, rechazo = [], None
     for version in list(versiones_de(item.expediente).filter(destruida_en__isnull=True)):
         objeto = almacen.ObjetoAlmacenado(version.clave, version.version_s3)
+        rendicion = RendicionOCR.objects.filter(version=version).first()
         try:
+            if rendicion is not None:  # the OCR'd copy first: never the copy left without its original
+                derivado = almacen.ObjetoAlmacenado(rendicion.clave, rendicion.version_s3)
+                almacen.eliminar(derivado)
+                if almacen.existe(derivado):
+                    rechazo = (version, "su PDF con texto (OCR) sigue en el almacén")
+                    break
             almacen.eliminar(objeto)
             sigue = almacen.existe(objeto)
         except (BotoCoreError, ClientError) as error:

@@ -52,7 +52,7 @@ def custodia_conciliar(*, gracia: timedelta = timedelta(hours=1), eliminar: bool
     registradas = {
         (clave, version): uuid
         for modelo in registros.modelos()
-        for clave, version, uuid in modelo.objects.values_list("clave", "version_s3", "uuid")
+        for clave, version, uuid in registros.identificados(modelo)
     }
     vigentes = {par for modelo in registros.modelos()
                 for par in registros.vigentes(modelo).values_list("clave", "version_s3")}

@@ -248,6 +248,17 @@ FIRMAS = {
     "RAICES": env_list("FIRMAS_RAICES", ""),
 }
 
+# The text of every page (issue 12, expedientes/services/texto.py): OCRmyPDF with Debian's
+# tesseract-ocr-spa on scans, in the background.
+TEXTO = {
+    "IDIOMA": env("TEXTO_IDIOMA", "spa"),  # tesseract languages, e.g. "spa+eng"
+    # a scan with more pages without text is refused with a reason (time and temporary disk)
+    "PAGINAS_MAXIMAS": env_int("TEXTO_PAGINAS_MAXIMAS", 2000),
+    "PROCESOS": env_int("TEXTO_PROCESOS", 0),  # cores per document for OCRmyPDF (0: all)
+    "TIEMPO_PAGINA": env_int("TEXTO_TIEMPO_PAGINA", 180),  # tesseract's limit per page, seconds
+    "SEGUNDOS_POR_PAGINA": env_int("TEXTO_SEGUNDOS_POR_PAGINA", 120),  # whole run: 2 min + this × pages
+}
+
 # Uploads: spool to disk beyond 2.5 MB; the custody handler stops an oversize upload early.
 FILE_UPLOAD_HANDLERS = [
     "expedientes.custodia.upload.LimiteUploadHandler",
