@@ -105,57 +105,57 @@ def valor_tipado(valor, columna: Columna | Cifra):
     return valor
 
 
-def _celda(hoja, valor, columna):
+def _celda(valor, columna):
     if isinstance(valor, Cifra):
-        return _celda(hoja, valor.valor, valor)
+        return _celda(valor.valor, valor)
     valor = valor_tipado(valor, columna)
     if isinstance(valor, bool) or not isinstance(valor, (int, Decimal, date)):
         return valor
     if isinstance(valor, date):  # a moment keeps its time (permisos.exportacion's format)
-        return celda(hoja, valor) if isinstance(valor, datetime) else celda(hoja, valor, formato="dd/mm/yyyy")
-    return celda(hoja, valor, formato=_EXCEL.get(columna.formato))
+        return celda(valor) if isinstance(valor, datetime) else celda(valor, formato="dd/mm/yyyy")
+    return celda(valor, formato=_EXCEL.get(columna.formato))
 
 
 # --- XLSX ---------------------------------------------------------------------------------
 
-def _resumen(resultado: Resultado, pie: Pie, hoja):
+def _resumen(resultado: Resultado, pie: Pie):
     """The rows of the «Resumen» sheet."""
-    yield [celda(hoja, " — ".join(INSTITUCION), negrita=True)]
-    yield [celda(hoja, resultado.informe.titulo, negrita=True)]
+    yield [celda(" — ".join(INSTITUCION), negrita=True)]
+    yield [celda(resultado.informe.titulo, negrita=True)]
     yield ["Período", periodo_etiqueta(resultado)]
     yield ["Provincia", provincia_etiqueta(resultado)]
     yield [pie.texto]
     if resultado.cifras:
         yield []
-        yield [celda(hoja, "Cifras", negrita=True)]
+        yield [celda("Cifras", negrita=True)]
         for cifra in resultado.cifras:
-            yield [cifra.etiqueta, _celda(hoja, cifra.valor, cifra)]
+            yield [cifra.etiqueta, _celda(cifra.valor, cifra)]
     for seccion in resultado.secciones:
         yield []
-        yield [celda(hoja, seccion.titulo, negrita=True)]
-        yield [celda(hoja, c.titulo, negrita=True) for c in seccion.columnas]
+        yield [celda(seccion.titulo, negrita=True)]
+        yield [celda(c.titulo, negrita=True) for c in seccion.columnas]
         for fila in seccion.filas:
-            yield [_celda(hoja, valor, columna) for valor, columna in zip(fila, seccion.columnas)]
+            yield [_celda(valor, columna) for valor, columna in zip(fila, seccion.columnas)]
         if seccion.nota:
             yield [seccion.nota]
     if resultado.notas:
         yield []
-        yield [celda(hoja, "Notas", negrita=True)]
+        yield [celda("Notas", negrita=True)]
         yield from ([nota] for nota in resultado.notas)
 
 
-def _detalle(detalle, hoja):
+def _detalle(detalle):
     """The detail's rows read in chunks of 2,000 (no model instances, no per-row query)."""
     for fila in detalle.filas.iterator(chunk_size=2_000):
-        yield [_celda(hoja, valor, columna) for valor, columna in zip(fila, detalle.columnas)]
+        yield [_celda(valor, columna) for valor, columna in zip(fila, detalle.columnas)]
 
 
 def informe_xlsx_escribir(resultado: Resultado, destino, *, pie: Pie) -> int:
     """Write the report's workbook to `destino`; returns the detail's row count."""
-    hojas = [Hoja("Resumen", lambda hoja: _resumen(resultado, pie, hoja), anchos=[60, 24, 18, 18, 18, 18])]
+    hojas = [Hoja("Resumen", _resumen(resultado, pie), anchos=[60, 24, 18, 18, 18, 18])]
     detalle = resultado.detalle
     if detalle is not None:
-        hojas.append(Hoja("Detalle", lambda hoja: _detalle(detalle, hoja), columnas=[c.titulo for c in detalle.columnas],
+        hojas.append(Hoja("Detalle", _detalle(detalle), columnas=[c.titulo for c in detalle.columnas],
                           anchos=[max(12, min(40, len(c.titulo) + 4)) for c in detalle.columnas]))
     cuentas = libro_escribir(hojas, destino)
     return cuentas[1] if detalle is not None else 0
