@@ -55,3 +55,11 @@ def fecha_letras(fecha):
         return ""
     dia = "primero" if fecha.day == 1 else num2words(fecha.day, lang="es")
     return f"{dia} de {MESES[fecha.month - 1]} de {num2words(fecha.year, lang='es')}"
+
+
+@register.filter
+def legible(version) -> bool:
+    """The reader (expedientes/views/lector.py) can show this version in the browser."""
+    from expedientes.lector import modo
+
+    return modo(version) != "ninguno" and not version.destruida_en
