@@ -17,11 +17,21 @@ IMAGENES = {"image/jpeg", "image/png", "image/gif", "image/webp"}
 PDF = "application/pdf"
 
 
-def modo(version: AdjuntoVersion) -> str:
-    """«pdf», «imagen» or «ninguno» (the reader shows the metadata and the download)."""
+def rendicion_de(version: AdjuntoVersion):
+    """The searchable PDF made from a scan (RendicionOCR, expedientes/services/texto.py), if any."""
+    from expedientes.models import RendicionOCR
+
+    return RendicionOCR.objects.filter(version=version).first()
+
+
+def modo(version: AdjuntoVersion, rendicion=None) -> str:
+    """«pdf», «imagen», «rendicion» (a TIFF scan shown through its OCR PDF) or «ninguno»
+    (the reader shows the metadata and the download)."""
     if version.tipo_mime == PDF:
         return "pdf"
-    return "imagen" if version.tipo_mime in IMAGENES else "ninguno"
+    if version.tipo_mime in IMAGENES:
+        return "imagen"
+    return "rendicion" if rendicion is not None and rendicion.tipo_mime == PDF else "ninguno"
 
 
 @dataclass(frozen=True)

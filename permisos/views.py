@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from archivo.models import DocumentoArchivo
 from expedientes.custodia import almacen
-from expedientes.models import AdjuntoVersion, DossierInsolvencia, Pago
+from expedientes.models import AdjuntoVersion, DossierInsolvencia, Pago, RendicionOCR
 
 from . import auditoria, policies
 from .custodia import Accion, registro_anotar
@@ -99,9 +99,15 @@ def lector_contenido(request, uuid):
         _denegar(request, version)
     if version.destruida_en:
         return version_servir(request, version)  # its 410 page: the store holds nothing
-    cuerpo = almacen.abrir(almacen.ObjetoAlmacenado(version.clave, version.version_s3))
-    auditoria.lectura_registrar(version=version, request=request, datos={"contenido": True})
-    return _descarga(cuerpo, version, en_linea=True)
+    servido, datos = version, {"contenido": True}
+    if request.GET.get("rendicion"):  # a TIFF scan is shown through its searchable PDF
+        servido = RendicionOCR.objects.filter(version=version).first()
+        if servido is None:
+            raise Http404
+        datos["rendicion_sha256"] = servido.sha256
+    cuerpo = almacen.abrir(almacen.ObjetoAlmacenado(servido.clave, servido.version_s3))
+    auditoria.lectura_registrar(version=version, request=request, datos=datos)
+    return _descarga(cuerpo, servido, en_linea=True)
 
 
 @require_GET

@@ -60,6 +60,10 @@ def fecha_letras(fecha):
 @register.filter
 def legible(version) -> bool:
     """The reader (expedientes/views/lector.py) can show this version in the browser."""
-    from expedientes.lector import modo
+    from expedientes.lector import IMAGENES, PDF
 
-    return modo(version) != "ninguno" and not version.destruida_en
+    if version.destruida_en:
+        return False
+    if version.tipo_mime in (PDF, *IMAGENES):
+        return True
+    return version.tipo_mime == "image/tiff" and version.texto_estado == "ocr"  # through its OCR PDF

@@ -33,7 +33,6 @@ def lector_url(version, pagina: int | None = None) -> str:
 class LectorView(WagtailAdminTemplateMixin, TemplateView):
     template_name = "expedientes/admin/lector.html"
     header_icon = "doc-full"
-    http_method_names = ["get", "head"]
 
     def get(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -70,21 +69,25 @@ class LectorView(WagtailAdminTemplateMixin, TemplateView):
             {"url": reverse("expedientes_listado"), "label": "Expedientes"},
             {"url": reverse("expedientes_proceso", args=[expediente.pk]), "label": expediente.title},
             {"url": reverse("expedientes_adjuntos", args=[actuacion.pk]), "label": actuacion.title},
-            {"url": "", "label": "Leer"},
+            {"url": "", "label": f"Leer «{self.version.adjunto.titulo}»"},
         ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         version, pos = self.version, self.pos
+        rendicion = lector.rendicion_de(version) if version.tipo_mime not in (lector.PDF, *lector.IMAGENES) else None
+        modo = lector.modo(version, rendicion)
+        contenido_url = reverse("lector_contenido", args=[version.uuid])
         vecinos = {}
         for nombre, documento in (("anterior", pos.anterior), ("siguiente", pos.siguiente)):
             if documento is not None:
                 vecinos[nombre] = {"documento": documento, "url": lector_url(documento.version)}
         context.update(
             version=version, adjunto=version.adjunto, actuacion=version.adjunto.actuacion, pos=pos,
-            pagina=self.pagina, modo=lector.modo(version), vecinos=vecinos,
+            pagina=self.pagina, modo="pdf" if modo == "rendicion" else modo, rendicion=rendicion,
+            vecinos=vecinos,
             vigente=pos.documento.version if pos.documento and not pos.vigente else None,
             firma=firma_resumen(version),
-            contenido_url=reverse("lector_contenido", args=[version.uuid]),
+            contenido_url=contenido_url + ("?rendicion=1" if modo == "rendicion" else ""),
         )
         return context

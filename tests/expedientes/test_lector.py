@@ -222,3 +222,36 @@ def test_quien_no_ve_el_expediente_recibe_404_como_si_no_existiera(client, usuar
 def test_sin_sesion_pide_entrar(client, documentos):
     respuesta = client.get(f"/admin/coactivas/lector/{documentos[1].uuid}/contenido/")
     assert respuesta.status_code == 302 and "/login/" in respuesta["Location"]
+
+
+def test_un_escaneo_tiff_se_lee_por_su_pdf_con_texto(client, usuarios, actuacion):
+    """Browsers do not draw TIFF: the reader shows the OCR rendition (its own custody object)
+    and says so; without one it offers the download."""
+    import hashlib
+
+    from PIL import Image
+
+    from expedientes.custodia import custodiar
+    from expedientes.models import RendicionOCR
+
+    salida = io.BytesIO()
+    Image.new("L", (60, 80), uuid.uuid4().int % 200).save(salida, format="TIFF")
+    salida.seek(0)
+    tiff = adjunto_crear(actuacion=actuacion, titulo="Escaneo de 2009", flujo=salida, nombre="escaneo.tif",
+                         usuario=usuarios["secretaria"])
+    client.force_login(usuarios["abogado"])
+    html = client.get(f"/admin/coactivas/lector/{tiff.uuid}/").content.decode()
+    assert "no se muestra en el navegador" in html and 'id="lector"' not in html
+
+    rendicion = custodiar(flujo=pdf_de_paginas(1), nombre="escaneo-ocr.pdf",
+                          registrar=lambda c: RendicionOCR.objects.create(version=tiff, motor="prueba", **c.campos()))
+    AdjuntoVersion.objects.filter(pk=tiff.pk).update(texto_estado="ocr", paginas=1)
+    html = client.get(f"/admin/coactivas/lector/{tiff.uuid}/").content.decode()
+    assert f'data-contenido="/admin/coactivas/lector/{tiff.uuid}/contenido/?rendicion=1"' in html
+    assert "PDF con texto (OCR)" in html
+    respuesta = client.get(f"/admin/coactivas/lector/{tiff.uuid}/contenido/?rendicion=1")
+    assert hashlib.sha256(b"".join(respuesta.streaming_content)).hexdigest() == rendicion.sha256
+    assert respuesta["Content-Type"] == "application/pdf" and respuesta["Content-Disposition"].startswith("inline")
+    assert _lecturas(tiff)[-1].datos["rendicion_sha256"] == rendicion.sha256
+    proceso = client.get(f"/admin/coactivas/expedientes/{actuacion.get_parent().pk}/").content.decode()
+    assert f'href="/admin/coactivas/lector/{tiff.uuid}/"' in proceso
