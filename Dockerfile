@@ -1,4 +1,17 @@
 # The portal's application image (production-like stack: see docker-compose.yml).
+
+# Build stage: the front-end libraries (pdf.js, the reader's viewer) from the npm registry,
+# exactly as package-lock.json pins them (scripts/estaticos.sh). Node never reaches the
+# final image; nothing is loaded from a CDN at run time.
+FROM python:3.11-slim-bookworm AS estaticos
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends nodejs npm \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /build
+COPY package.json package-lock.json ./
+COPY scripts/estaticos.sh ./scripts/
+RUN ./scripts/estaticos.sh /build
+
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -22,6 +35,7 @@ WORKDIR /app
 # Only what the application needs (not .venv, .devstack, tests). README.m[d]: optional.
 COPY pyproject.toml README.m[d] manage.py ./
 COPY portal ./portal
+COPY --from=estaticos /build/portal/static/vendor ./portal/static/vendor
 COPY expedientes ./expedientes
 COPY archivo ./archivo
 COPY permisos ./permisos

@@ -3,6 +3,7 @@ store and its antivirus, and its limits must agree, or files would go in unscann
 
 from django.conf import settings
 from django.core.checks import Error, Tags, register
+from django.core.checks import Warning as Advertencia
 
 
 @register(Tags.compatibility)
@@ -37,3 +38,18 @@ def servicios_custodia(app_configs, **kwargs):
     except Exception as exc:
         errores.append(Error(f"Antivirus clamd no disponible: {exc}", id="expedientes.E004"))
     return errores
+
+
+@register(Tags.staticfiles)
+def visor_vendido(app_configs, **kwargs):
+    """The reader's pdf.js is copied at build time (scripts/estaticos.sh), not committed: a
+    checkout that skipped that step serves a reader that cannot draw PDFs."""
+    from django.contrib.staticfiles import finders
+
+    if finders.find("vendor/pdfjs/pdf.min.mjs") and finders.find("vendor/pdfjs/pdf.worker.min.mjs"):
+        return []
+    return [Advertencia(
+        "Falta pdf.js (vendor/pdfjs/): el lector no podrá mostrar PDF.",
+        hint="Ejecute scripts/estaticos.sh (lo hace scripts/bootstrap.sh; en Docker, la etapa «estaticos»).",
+        id="expedientes.W001",
+    )]

@@ -1,8 +1,11 @@
 from django.urls import path
 
+from permisos.views import lector_contenido
+
 from .views.abrir import ExpedienteAbrirView
 from .views.adjuntos import AdjuntosView, AdjuntoVersionView
 from .views.dossier import DossierAccionView, DossierArmarView, DossierListadoView, DossierView
+from .views.lector import LectorView
 from .views.listado import ListadoView, listado_exportar
 from .views.pagos import estado_cuenta
 from .views.proceso import ProcesoView
@@ -17,6 +20,9 @@ urlpatterns = [
          name="expedientes_proceso_accion"),
     path("actuaciones/<int:actuacion_id>/adjuntos/", AdjuntosView.as_view(), name="expedientes_adjuntos"),
     path("adjuntos/<uuid:uuid>/version/", AdjuntoVersionView.as_view(), name="expedientes_adjunto_version"),
+    # the reader (issue 12): the screen, and the bytes its viewer draws (permission-checked, logged)
+    path("lector/<uuid:uuid>/", LectorView.as_view(), name="lector"),
+    path("lector/<uuid:uuid>/contenido/", lector_contenido, name="lector_contenido"),
     path("dossiers/", DossierListadoView.as_view(), name="dossiers_listado"),
     path("dossiers/armar/<int:pk>/", DossierArmarView.as_view(), name="dossier_armar"),
     path("dossiers/<uuid:uuid>/", DossierView.as_view(), name="dossier_ver"),

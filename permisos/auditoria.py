@@ -47,6 +47,19 @@ def custodia_registrar(*, accion, version, usuario, request=None):
     return entrada
 
 
+def lectura_registrar(*, version, request, datos: dict | None = None) -> None:
+    """Someone read a file version in the reader (its screen, or the bytes the viewer drew):
+    the custody log only, like a view of an expediente (no download happened)."""
+    actuacion = version.adjunto.actuacion
+    registro_anotar(
+        accion=Accion.LECTURA, request=request, expediente=actuacion.get_parent(),
+        objeto=(f"«{version.adjunto.titulo}» v{version.numero} ({version.nombre_original}), "
+                f"{actuacion.title}"),
+        sha256=version.sha256,
+        datos=_datos_version(version) | {"actuacion": actuacion.pk} | (datos or {}),
+    )
+
+
 def expediente_vista_registrar(*, expediente, request, pantalla: str) -> None:
     """Someone was shown an expediente (its process screen, its page, its editor)."""
     registro_anotar(accion=Accion.VISTA, request=request, expediente=expediente,

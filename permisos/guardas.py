@@ -36,7 +36,8 @@ OBJETOS = {
 POR_URL = {"pk", "object_id"}
 # ids the view looks up under an object named above (its revisions, its workflow's states),
 # or the user's own (an editing session), ids the project's own views check with the policy
-# (an actuación's files, a file version, a payment's receipt), and Wagtail's closed libraries and tokens
+# (an actuación's files, a file version — its download, its reader `lector` and the reader's
+# bytes `lector_contenido` —, a payment's receipt), and Wagtail's closed libraries and tokens
 SECUNDARIOS = {"revision_id", "revision_id_a", "revision_id_b", "task_state_id", "workflow_state_id",
                "page_view_restriction_id", "session_id", "uidb64", "token", "uuid", "actuacion_id", "pago_id",
                "image_id", "document_id", "doc_id", "uploaded_file_id", "path", "filter_spec",

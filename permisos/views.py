@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from archivo.models import DocumentoArchivo
 from expedientes.custodia import almacen
-from expedientes.models import AdjuntoVersion, DossierInsolvencia, Pago
+from expedientes.models import AdjuntoVersion, DossierInsolvencia, Pago, RendicionOCR
 
 from . import auditoria, policies
 from .custodia import Accion, registro_anotar
@@ -18,6 +18,8 @@ from .custodia import Accion, registro_anotar
 BLOQUE = 1024 * 1024
 # A downloaded file must never run as a page of this site, even if a browser renders it.
 CSP_DESCARGA = "default-src 'none'; sandbox; frame-ancestors 'none'"
+# The reader's viewer fetches the bytes (pdf.js) or draws them in an <img>: neither reads the
+# response's CSP, so the bytes keep the same sandbox as a download, shown inline.
 
 
 def _bloques(cuerpo):
@@ -43,18 +45,21 @@ def version_servir(request, version):
     return _descarga(cuerpo, version)
 
 
-def _descarga(cuerpo, archivo):
+def _descarga(cuerpo, archivo, *, en_linea: bool = False):
     """The response every stored file leaves with (`archivo`: any row with the custody
-    fields: an attachment's version, an archive record)."""
+    fields: an attachment's version, an archive record). `en_linea`: for the reader."""
     respuesta = StreamingHttpResponse(_bloques(cuerpo), content_type=archivo.tipo_mime)
     respuesta["Content-Length"] = str(archivo.tamano)
     respuesta["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=archivo.nombre_original
+        as_attachment=not en_linea, filename=archivo.nombre_original
     )
     respuesta["X-Content-Type-Options"] = "nosniff"
     respuesta["Content-Security-Policy"] = CSP_DESCARGA
     respuesta["Cache-Control"] = "private, no-store"
     respuesta["X-Frame-Options"] = "DENY"
+    if en_linea:
+        # only this site's own pages may use the bytes (no other origin embeds or fetches them)
+        respuesta["Cross-Origin-Resource-Policy"] = "same-origin"
     return respuesta
 
 
@@ -77,6 +82,32 @@ def adjunto_descargar(request, uuid):
     if not policies.adjunto_version_puede_descargar(request.user, version):
         _denegar(request, version)
     return version_servir(request, version)
+
+
+@require_GET
+def lector_contenido(request, uuid):
+    """The bytes the reader shows (expedientes/views/lector.py): the same check as a download,
+    shown inline with the download's restrictive headers; each one logged as a reading."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    version = (
+        AdjuntoVersion.objects.select_related("adjunto__actuacion").filter(uuid=uuid).first()
+    )
+    if version is None:
+        raise Http404
+    if not policies.adjunto_version_puede_descargar(request.user, version):
+        _denegar(request, version)
+    if version.destruida_en:
+        return version_servir(request, version)  # its 410 page: the store holds nothing
+    servido, datos = version, {"contenido": True}
+    if request.GET.get("rendicion"):  # a TIFF scan is shown through its searchable PDF
+        servido = RendicionOCR.objects.filter(version=version).first()
+        if servido is None:
+            raise Http404
+        datos["rendicion_sha256"] = servido.sha256
+    cuerpo = almacen.abrir(almacen.ObjetoAlmacenado(servido.clave, servido.version_s3))
+    auditoria.lectura_registrar(version=version, request=request, datos=datos)
+    return _descarga(cuerpo, servido, en_linea=True)
 
 
 @require_GET

@@ -5,7 +5,9 @@
 # 2. Creates .venv (Python 3.11 or 3.12) if missing.
 # 3. Runs `pip install -e ".[dev]"` only when pyproject.toml changed since the last
 #    successful install (hash kept in .venv/.portal-install.sha256).
-# 4. Puts .venv/bin first on PATH and exports REPO_ROOT and VENV_PY.
+# 4. Vendors the front-end libraries (pdf.js) with npm ci + scripts/estaticos.sh, only when
+#    package-lock.json changed (hash kept in portal/static/vendor/.package-lock.sha256).
+# 5. Puts .venv/bin first on PATH and exports REPO_ROOT and VENV_PY.
 #
 # Knobs (set before sourcing):
 #   BOOTSTRAP_WITH_CHROMIUM=1   also install Debian's chromium (the browser tests need it)
@@ -27,6 +29,9 @@ _bootstrap_apt() {
     # tesseract-ocr(-spa) and ghostscript: OCRmyPDF's engine and PDF tools (expedientes/services/texto.py)
     local pkgs=(postgresql clamav-daemon libmagic1 libpango-1.0-0 libpangoft2-1.0-0
                 fonts-dejavu-core python3-venv tesseract-ocr tesseract-ocr-spa ghostscript)
+    # npm, only at build time: scripts/estaticos.sh vendors pdf.js (the reader's viewer).
+    # A machine with its own Node (e.g. NodeSource) keeps it.
+    command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
     if [[ "${BOOTSTRAP_WITH_CHROMIUM:-0}" == 1 ]]; then
         # the test command also checks docker-compose.yml with `docker-compose config -q`
         pkgs+=(chromium docker-compose)
@@ -108,8 +113,24 @@ _bootstrap_venv() {
     echo "==> Python packages: installed in $((SECONDS - t0)) s"
 }
 
+_bootstrap_estaticos() {
+    # pdf.js from the npm registry (package-lock.json), copied under portal/static/vendor/
+    # (scripts/estaticos.sh); again only when the lock file changed or the copy is gone.
+    local stamp="$REPO_ROOT/portal/static/vendor/.package-lock.sha256" want have=""
+    want="$(sha256sum <"$REPO_ROOT/package-lock.json" | cut -d' ' -f1)"
+    [[ -f "$stamp" ]] && have="$(cat "$stamp")"
+    if [[ "$want" == "$have" && -f "$REPO_ROOT/portal/static/vendor/pdfjs/pdf.min.mjs" ]]; then
+        echo "==> Front-end libraries: up to date (package-lock.json unchanged)"
+        return 0
+    fi
+    echo "==> Front-end libraries: npm ci + copy (scripts/estaticos.sh)"
+    "$REPO_ROOT/scripts/estaticos.sh" "$REPO_ROOT" || _bootstrap_fail "scripts/estaticos.sh failed (npm ci of package-lock.json)" || return 1
+    echo "$want" >"$stamp"
+}
+
 _bootstrap_apt || return 1 2>/dev/null || exit 1
 _bootstrap_venv || return 1 2>/dev/null || exit 1
+_bootstrap_estaticos || return 1 2>/dev/null || exit 1
 
 export VIRTUAL_ENV="$REPO_ROOT/.venv"
 export PATH="$VIRTUAL_ENV/bin:$PATH"

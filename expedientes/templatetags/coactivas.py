@@ -63,3 +63,15 @@ def firma_resumen(version):
     from expedientes.firmas import firma_resumen as resumen
 
     return resumen(version) if version else ""
+
+
+@register.filter
+def legible(version) -> bool:
+    """The reader (expedientes/views/lector.py) can show this version in the browser."""
+    from expedientes.lector import IMAGENES, PDF
+
+    if version.destruida_en:
+        return False
+    if version.tipo_mime in (PDF, *IMAGENES):
+        return True
+    return version.tipo_mime == "image/tiff" and version.texto_estado == "ocr"  # through its OCR PDF

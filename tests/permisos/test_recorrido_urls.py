@@ -293,3 +293,12 @@ def test_los_listados_no_cuentan_lo_ajeno(client, usuarios, expediente, secreto,
     for url in cambian[:3]:
         print(url, "".join(list(difflib.unified_diff(antes[url].splitlines(True), despues[url].splitlines(True), n=0))[:12]))
     assert not cambian, cambian
+
+
+def test_el_lector_se_recorre_con_la_version_ajena(secreto):
+    """The reader (issue 12) and its bytes are walked with the secret file version's uuid
+    (`uuid` is checked by their views: guardas.SECUNDARIOS)."""
+    version = secreto[2]
+    urls = {nombre: url for _, nombre, _, url in _urls(secreto)}
+    assert urls["lector"].startswith(f"/admin/coactivas/lector/{version.uuid}/?")
+    assert urls["lector_contenido"].startswith(f"/admin/coactivas/lector/{version.uuid}/contenido/?")
