@@ -36,7 +36,7 @@ from expedientes.services.proceso import expediente_transicion
 from tests.archivo.almacen_datos import byte_alterado, pdf_unico
 from tests.factories import expediente_crear
 
-pytestmark = pytest.mark.servicios
+pytestmark = [pytest.mark.servicios, pytest.mark.lento]
 
 
 def _versiones(expediente):

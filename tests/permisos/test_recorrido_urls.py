@@ -28,7 +28,7 @@ from expedientes.services.pagos import comprobante_emitir
 from permisos import guardas
 from tests.factories import expediente_crear
 
-pytestmark = pytest.mark.servicios
+pytestmark = [pytest.mark.servicios, pytest.mark.lento]  # every URL as five roles: minutes
 
 NOMBRE = "ACEROS RESERVADOS DEL AUSTRO S.A."
 # Never walked: they end the session the walk is made with (and say nothing of anyone).

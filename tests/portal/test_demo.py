@@ -193,6 +193,7 @@ def test_demo_pequena_por_el_circuito_de_custodia(juzgado, bucket):
 
 
 @pytest.mark.servicios
+@pytest.mark.lento  # the whole 2025 demo: minutes
 def test_demo_completa_da_las_cifras_del_informe(juzgado, bucket):
     """The full 2025 demo (about 2½ minutes on 2 cores): the report's figures from the records.
     The current year (as much again) is left to test_demo_actual.py, which loads it through the

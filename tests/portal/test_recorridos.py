@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = [pytest.mark.servicios, pytest.mark.navegador]
+pytestmark = [pytest.mark.servicios, pytest.mark.navegador, pytest.mark.lento]
 
 CAPTURAS = Path(__file__).resolve().parents[2] / "var" / "capturas"
 CLAVE = "clave-de-prueba"
