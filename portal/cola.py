@@ -15,6 +15,7 @@ tasks in <app>/tasks.py):
 
 from __future__ import annotations
 
+import json
 import logging
 
 from procrastinate import RetryStrategy
@@ -66,7 +67,10 @@ def trabajos_atascados_reintentar(*, segundos_sin_latido: float = SEGUNDOS_SIN_L
 
 
 def _trabajo_perdido(job, *, definitivo: bool) -> None:
-    trabajo_id = (job.task_kwargs or {}).get("trabajo_id")
+    argumentos = job.task_kwargs or {}
+    if isinstance(argumentos, str):  # jsonb through Django's connection comes back as text
+        argumentos = json.loads(argumentos)
+    trabajo_id = argumentos.get("trabajo_id")
     if not trabajo_id:
         return
     from .models import Trabajo
@@ -112,3 +116,16 @@ def trabajo_periodico(*, tipo: str, titulo: str, marca: int, job_id: int | None 
     trabajo = trabajo_crear(tipo=tipo, titulo=titulo, parametros={"marca": marca})
     Trabajo.objects.filter(pk=trabajo.pk).update(job_id=job_id)
     return trabajo.pk
+
+
+def diferir(tarea, **argumentos) -> int:
+    """Defer a job through Django's own connection, so it is a row of the caller's transaction
+    (a rollback removes it; the worker cannot take it before the commit) also inside a worker:
+    there procrastinate's app holds a psycopg connector of its own, and a plain `tarea.defer()`
+    from a task would queue the job outside the task's transaction."""
+    from procrastinate import manager
+    from procrastinate.contrib.django.django_connector import DjangoConnector
+
+    diferidor = tarea.configure()
+    diferidor.job_manager = manager.JobManager(DjangoConnector())
+    return diferidor.defer(**argumentos)

@@ -38,7 +38,9 @@ def trabajo_crear(*, tipo: str, titulo: str, usuario=None, parametros: dict | No
                                          parametros=parametros or {}, total=total,
                                          mensaje="En espera de un proceso de la cola.")
         if tarea is not None:
-            trabajo.job_id = tarea.defer(trabajo_id=trabajo.pk, **argumentos)
+            from .cola import diferir
+
+            trabajo.job_id = diferir(tarea, trabajo_id=trabajo.pk, **argumentos)
             trabajo.save(update_fields=["job_id"])
         registro_anotar(accion=Accion.TRABAJO, usuario=usuario, objeto=f"trabajo {trabajo.pk}",
                         datos={"evento": "creado", "tipo": tipo, "titulo": trabajo.titulo},
