@@ -9,7 +9,7 @@ import logging
 from django.utils import timezone
 from procrastinate.contrib.django import app
 
-from portal.cola import COLA_DOCUMENTOS, COLA_PERIODICA, COLA_TRABAJOS, REINTENTOS, trabajo_ejecutar
+from portal.cola import COLA_DOCUMENTOS, COLA_PERIODICA, COLA_TRABAJOS, REINTENTOS, diferir, trabajo_ejecutar
 
 logger = logging.getLogger("expedientes.tasks")
 
@@ -46,11 +46,11 @@ def version_tareas_encolar(version) -> None:
     tipo = (version.tipo_mime or "").split(";")[0].strip().lower()
     cambios = {}
     if tipo in TIPOS_CON_TEXTO:
-        version_texto.defer(version_id=version.pk)
+        diferir(version_texto, version_id=version.pk)
     else:
         cambios.update(texto_estado=EstadoTexto.NO_APLICA, texto_detalle="No es un PDF ni una imagen.")
     if tipo in TIPOS_CON_FIRMA:
-        version_firmas.defer(version_id=version.pk)
+        diferir(version_firmas, version_id=version.pk)
     else:
         cambios.update(firma_estado=EstadoFirma.NO_APLICA)
     if cambios:
