@@ -100,6 +100,7 @@ def urls_trabajos():
     return [
         path("trabajos/", vistas.TrabajosListaView.as_view(), name="trabajos_lista"),
         path("trabajos/<int:trabajo_id>/", vistas.TrabajoDetalleView.as_view(), name="trabajo_detalle"),
+        path("trabajos/oficios-retencion/", vistas.OficiosRetencionView.as_view(), name="trabajo_oficios_retencion"),
     ]
 
 

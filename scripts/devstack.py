@@ -192,6 +192,10 @@ def log_tail(path: Path, lines: int = 20) -> str:
     return ""
 
 
+def _signals_unblock() -> None:
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
 def spawn(name: str, argv: list[str], *, log: Path, env: dict | None = None, owner: str,
           state: dict) -> subprocess.Popen:
     """Start a daemon in its own session (so a Ctrl-C on the terminal does not reach it: the
@@ -200,8 +204,10 @@ def spawn(name: str, argv: list[str], *, log: Path, env: dict | None = None, own
     old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     try:
         with open(log, "ab") as out:
+            # the child inherits the blocked mask: unblock, or `down` could not stop it with TERM
             proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=out,
-                                    env=env, cwd=STATE_DIR, start_new_session=True)
+                                    env=env, cwd=STATE_DIR, start_new_session=True,
+                                    preexec_fn=_signals_unblock)
         state[name] = {"kind": "process", "pid": proc.pid, "argv0": argv[0], "owner": owner,
                        "log": str(log), "started_at": time.time()}
         save_state(state)

@@ -52,3 +52,47 @@ def test_un_trabajo_termina_o_falla_con_su_motivo(client, usuarios):
     detalle = client.get(reverse("trabajo_detalle", args=[mal.pk])).content.decode()
     assert "El antivirus no responde." in detalle and 'http-equiv="refresh"' not in detalle
     assert "1 oficio generado" in client.get(reverse("trabajo_detalle", args=[bien.pk])).content.decode()
+
+
+def test_los_oficios_masivos_se_piden_desde_el_admin_y_van_a_la_cola(client, usuarios):
+    from django.db import connection
+
+    url = reverse("trabajo_oficios_retencion")
+    client.force_login(usuarios["abogado"])
+    assert client.get(url).status_code == 404  # a unit-wide action: not an abogado's
+    assert client.post(url, {"desde": 2009, "hasta": 2025, "entidades": ["sb"]}).status_code == 404
+
+    client.force_login(usuarios["secretaria"])
+    assert "Oficios de retención masivos" in client.get(reverse("trabajos_lista")).content.decode()
+    malo = client.post(url, {"desde": 2025, "hasta": 2009, "entidades": ["sb"]})
+    assert malo.status_code == 200 and "no puede ser posterior" in malo.content.decode()
+    respuesta = client.post(url, {"desde": 2009, "hasta": 2025, "entidades": ["sb", "seps"],
+                                  "firmante": usuarios["jefe"].pk})
+    from portal.models import Trabajo
+
+    trabajo = Trabajo.objects.get(creado_por=usuarios["secretaria"])
+    assert respuesta.status_code == 302 and respuesta["Location"] == reverse("trabajo_detalle", args=[trabajo.pk])
+    assert trabajo.parametros["entidades"] == ["sb", "seps"] and trabajo.parametros["firmante_id"] == usuarios["jefe"].pk
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT task_name, status, args->>'trabajo_id' FROM procrastinate_jobs WHERE id = %s",
+                       [trabajo.job_id])
+        assert cursor.fetchone() == ("expedientes.tasks.oficios_retencion", "todo", str(trabajo.pk))
+
+
+def test_la_auditoria_semanal_de_integridad_deja_su_trabajo(usuarios, actuacion, pdf):
+    """The weekly periodic job's body (archivo.tasks), in-process on the real store."""
+    from archivo.tasks import TRABAJO_FIJEZA, fijeza_trabajo
+    from expedientes.services.adjuntos import adjunto_crear
+    from portal.cola import trabajo_periodico
+
+    adjunto_crear(actuacion=actuacion, titulo="Escrito", flujo=pdf(), nombre="escrito.pdf",
+                  usuario=usuarios["secretaria"])
+    trabajo_id = trabajo_periodico(tipo=TRABAJO_FIJEZA, titulo="Auditoría semanal de integridad", marca=1700000000)
+    assert trabajo_periodico(tipo=TRABAJO_FIJEZA, titulo="otra vez", marca=1700000000) == trabajo_id  # a retry
+    fijeza_trabajo(trabajo_id)
+    from portal.models import Trabajo
+
+    trabajo = Trabajo.objects.get(pk=trabajo_id)
+    assert trabajo.estado == EstadoTrabajo.TERMINADO, trabajo.error
+    assert trabajo.resultado["revisadas"] >= 1 and trabajo.resultado["alteradas"] == 0
+    assert trabajo.creado_por is None  # the system's: jefe and auditor see it
