@@ -44,7 +44,9 @@ SECUNDARIOS = {"revision_id", "revision_id_a", "revision_id_b", "task_state_id",
                # the archive's own screens ask permisos.policies (transferencias_visibles)
                "transferencia_id",
                # the import runs of the historical matrices: only who may import sees any (404 otherwise)
-               "importacion_id"}
+               "importacion_id",
+               # a background job: portal/views.py answers 404 for another user's (trabajos_visibles)
+               "trabajo_id"}
 # not ids: names of actions, apps and models
 NOMBRES = {"action", "action_name", "accion", "app_label", "app_name", "model_name", "formato",
            "content_type_app_name", "content_type_model_name", "slug",

@@ -86,3 +86,26 @@ def panel_de_vencimientos(request, panels):
 @hooks.register("register_admin_menu_item")
 def menu_expedientes():
     return MenuItem("Expedientes", reverse("expedientes_listado"), icon_name="folder-inverse", order=140)
+
+
+# --- the background jobs (portal/views.py) ----------------------------------------------------
+
+from django.urls import path  # noqa: E402
+
+from . import views as vistas  # noqa: E402
+
+
+@hooks.register("register_admin_urls")
+def urls_trabajos():
+    return [
+        path("trabajos/", vistas.TrabajosListaView.as_view(), name="trabajos_lista"),
+        path("trabajos/<int:trabajo_id>/", vistas.TrabajoDetalleView.as_view(), name="trabajo_detalle"),
+        path("trabajos/oficios-retencion/", vistas.OficiosRetencionView.as_view(), name="trabajo_oficios_retencion"),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def menu_trabajos():
+    # every signed-in user may have jobs of his own (the list shows only what he may see)
+    return MenuItem("Trabajos en segundo plano", reverse("trabajos_lista"), name="trabajos",
+                    icon_name="time", order=9000)

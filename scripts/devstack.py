@@ -4,6 +4,12 @@
     python scripts/devstack.py up   [--profile run|test] [--owner TAG]
     python scripts/devstack.py down [--owner TAG]
     python scripts/devstack.py env  [--profile run|test]
+    python scripts/devstack.py worker [--profile run|test] [--owner TAG]
+
+`worker` starts the queue's worker (`manage.py procrastinate worker`, portal/cola.py) with the
+profile's settings, after `manage.py migrate` (the worker needs the queue's tables); it is
+recorded like the services and `down --owner TAG` stops it first (SIGTERM: it finishes the
+job in hand; a job cut short anyway is retried by the stalled-job task).
 
 `up` reuses a service that already answers correctly on its port and starts it otherwise;
 what it starts is recorded in .devstack/started.json (with the owner tag, default "manual").
@@ -186,6 +192,10 @@ def log_tail(path: Path, lines: int = 20) -> str:
     return ""
 
 
+def _signals_unblock() -> None:
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
 def spawn(name: str, argv: list[str], *, log: Path, env: dict | None = None, owner: str,
           state: dict) -> subprocess.Popen:
     """Start a daemon in its own session (so a Ctrl-C on the terminal does not reach it: the
@@ -194,8 +204,10 @@ def spawn(name: str, argv: list[str], *, log: Path, env: dict | None = None, own
     old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     try:
         with open(log, "ab") as out:
+            # the child inherits the blocked mask: unblock, or `down` could not stop it with TERM
             proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=out,
-                                    env=env, cwd=STATE_DIR, start_new_session=True)
+                                    env=env, cwd=STATE_DIR, start_new_session=True,
+                                    preexec_fn=_signals_unblock)
         state[name] = {"kind": "process", "pid": proc.pid, "argv0": argv[0], "owner": owner,
                        "log": str(log), "started_at": time.time()}
         save_state(state)
@@ -493,6 +505,9 @@ def clamd_up(owner: str, state: dict) -> str:
 
 
 SERVICES = [("postgres", pg_up), ("seaweedfs", s3_up), ("clamd", clamd_up)]
+# stop order reversed: the worker first, while the database it uses is still there
+STOP_ORDER = [name for name, _ in SERVICES] + ["worker"]
+WORKER_LOG = STATE_DIR / "worker.log"
 
 
 def cmd_up(args) -> int:
@@ -544,7 +559,7 @@ def cmd_down(args) -> int:
         mine = [n for n, e in state.items() if args.owner is None or e.get("owner") == args.owner]
         if not mine:
             say("down: nothing to stop" + (f" for owner '{args.owner}'" if args.owner else ""))
-        for name in reversed([n for n, _ in SERVICES]):  # reverse start order
+        for name in reversed(STOP_ORDER):  # reverse start order
             if name not in mine:
                 continue
             entry = state[name]
@@ -562,24 +577,53 @@ def cmd_down(args) -> int:
     return 0
 
 
-def cmd_env(args) -> int:
-    values = {
+def env_values(profile: str) -> dict:
+    return {
         "DATABASE_URL": f"postgres://{PG_USER}:{PG_PASSWORD}@{HOST}:{PG_PORT}/{PG_DB}",
         "S3_ENDPOINT_URL": f"http://{HOST}:{S3_PORT}",
         "S3_ACCESS_KEY_ID": S3_ACCESS_KEY,
         "S3_SECRET_ACCESS_KEY": S3_SECRET_KEY,
-        "S3_BUCKET": PROFILES[args.profile]["S3_BUCKET"],
+        "S3_BUCKET": PROFILES[profile]["S3_BUCKET"],
         "S3_REGION": S3_REGION,
         "CLAMD_HOST": HOST,
         "CLAMD_PORT": str(CLAMD_PORT),
         "CLAMD_STREAM_MAX_LENGTH": str(CLAMD_STREAM_MAX),
-        "DJANGO_SETTINGS_MODULE": PROFILES[args.profile]["DJANGO_SETTINGS_MODULE"],
+        "DJANGO_SETTINGS_MODULE": PROFILES[profile]["DJANGO_SETTINGS_MODULE"],
         "CLAMD_BIN": clamd_bin(),
         "CLAMAV_FIRMAS_DIR": str(SIGNATURES_SRC),
         "WEED_BIN": weed_bin(),
     }
+
+
+def cmd_env(args) -> int:
+    values = env_values(args.profile)
     for key, value in values.items():
         print(f"export {key}={shlex.quote(value)}")
+    return 0
+
+
+def cmd_worker(args) -> int:
+    """The queue's worker for this clone, with the profile's settings (python of this venv)."""
+    env = dict(os.environ, **env_values(args.profile))
+    manage = str(ROOT / "manage.py")
+    t0 = time.monotonic()
+    say("worker: manage.py migrate (the queue's tables)")
+    result = subprocess.run([sys.executable, manage, "migrate", "--noinput"], env=env, cwd=ROOT,
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        raise DevstackError(f"migrate failed before starting the worker:\n{result.stdout[-2000:]}"
+                            f"\n{result.stderr[-2000:]}")
+    with locked_state() as holder:
+        state = holder["state"]
+        if "worker" in state and entry_alive(state["worker"]):
+            say(f"worker: already running (started by '{state['worker']['owner']}')")
+            return 0
+        desde = WORKER_LOG.stat().st_size if WORKER_LOG.exists() else 0
+        proc = spawn("worker", [sys.executable, manage, "procrastinate", "worker"], log=WORKER_LOG,
+                     env=env, owner=args.owner, state=state)
+        # "started" means it got past Django's setup and opened its connection
+        wait_for("worker", lambda: b"Starting worker" in WORKER_LOG.read_bytes()[desde:], proc, WORKER_LOG)
+    say(f"worker: started in {time.monotonic() - t0:.1f} s (log {WORKER_LOG})")
     return 0
 
 
@@ -593,9 +637,12 @@ def main(argv=None) -> int:
     down.add_argument("--owner", default=None, help="stop only what this owner started")
     env = sub.add_parser("env", help="print `export VAR=value` lines for the settings")
     env.add_argument("--profile", choices=PROFILES, default="run")
+    worker = sub.add_parser("worker", help="start the queue's worker (manage.py procrastinate worker)")
+    worker.add_argument("--profile", choices=PROFILES, default="run")
+    worker.add_argument("--owner", default="manual", help="tag recorded with the worker")
     args = parser.parse_args(argv)
     try:
-        return {"up": cmd_up, "down": cmd_down, "env": cmd_env}[args.command](args)
+        return {"up": cmd_up, "down": cmd_down, "env": cmd_env, "worker": cmd_worker}[args.command](args)
     except DevstackError as exc:
         print(f"devstack: {exc}", file=sys.stderr)
         return 1

@@ -34,6 +34,9 @@ echo "==> migrate"
 python manage.py migrate --noinput
 echo "==> portal_inicializar"
 python manage.py portal_inicializar
+# the queue's worker (background jobs: text and signatures of each new file, bulk letters,
+# periodic reviews); stopped by the trap with the services
+python scripts/devstack.py worker --profile run --owner "$owner"
 echo "==> demo_cargar"
 python manage.py demo_cargar
 

@@ -9,6 +9,7 @@ from permisos import auditoria
 
 def _version_registrar(*, adjunto: Adjunto, custodiado: ArchivoCustodiado, usuario, **origen) -> AdjuntoVersion:
     from archivo.services.bloqueos import version_nueva_retener
+    from expedientes.tasks import version_tareas_encolar
 
     from .proceso import expediente_bloquear
 
@@ -24,6 +25,8 @@ def _version_registrar(*, adjunto: Adjunto, custodiado: ArchivoCustodiado, usuar
     # on a held expediente the new version is held too (after the commit, never under the lock)
     version_nueva_retener(expediente=expediente, version=version)
     auditoria.custodia_registrar(accion=auditoria.VERSION_REGISTRADA, version=version, usuario=usuario)
+    # its text and signatures are read in the background; the jobs are rows of this transaction
+    version_tareas_encolar(version)
     return version
 
 

@@ -233,3 +233,58 @@ def oficios_retencion_masivos(*, expedientes, entidades=(Entidad.SUPERINTENDENCI
         if progreso:
             progreso(indice, len(expedientes))
     return resultado
+
+
+TRABAJO_OFICIOS = "oficios_retencion"
+
+
+def oficios_retencion_seleccion(*, desde: int, hasta: int):
+    """Enforcement still running (not suspended, not ended) in those years."""
+    return (ExpedientePage.objects.filter(anio__range=(desde, hasta), estado__in=EJECUCION)
+            .exclude(estado=Estado.REMATE).order_by("anio", "secuencial"))
+
+
+def oficios_retencion_parametros(*, desde: int, hasta: int, entidades, usuario, firmante=None,
+                                 fecha: date) -> dict:
+    if desde > hasta:
+        raise ValidationError("El año inicial no puede ser posterior al año final.")
+    return {"desde": int(desde), "hasta": int(hasta), "entidades": [Entidad(e).value for e in entidades],
+            "usuario_id": usuario.pk, "firmante_id": (firmante or usuario).pk, "fecha": fecha.isoformat()}
+
+
+def oficios_retencion_titulo(*, desde: int, hasta: int, entidades) -> str:
+    return f"Oficios de retención {desde}–{hasta} ({', '.join(str(Entidad(e).label) for e in entidades)})"
+
+
+def oficios_retencion_trabajo(trabajo_id: int, *, progreso=None) -> dict:
+    """The bulk letters of a portal.Trabajo (its `parametros`), with progress on the record: what
+    the queue's task runs, and `manage.py oficios_retencion --esperar` inline. Safe to run again
+    (a retry, a worker killed mid-way): letters already issued are skipped. An outage raises
+    OficiosInterrumpidos after recording how far it got; the queue tries again later."""
+    from django.contrib.auth import get_user_model
+
+    from portal.models import Trabajo
+    from portal.trabajos import trabajo_avanzar, trabajo_empezar, trabajo_terminar
+
+    p = Trabajo.objects.get(pk=trabajo_id).parametros
+    usuarios = get_user_model().objects
+    usuario, firmante = usuarios.get(pk=p["usuario_id"]), usuarios.get(pk=p["firmante_id"])
+    seleccion = list(oficios_retencion_seleccion(desde=p["desde"], hasta=p["hasta"]))
+    trabajo_empezar(trabajo_id, total=len(seleccion),
+                    mensaje=f"{len(seleccion)} expedientes {p['desde']}–{p['hasta']} en ejecución")
+
+    def avanzar(hecho, total):
+        trabajo_avanzar(trabajo_id, hecho, total, f"{hecho} de {total} expedientes")
+        if progreso:
+            progreso(hecho, total)
+
+    resultado = oficios_retencion_masivos(expedientes=seleccion, entidades=[Entidad(e) for e in p["entidades"]],
+                                          usuario=usuario, firmante=firmante,
+                                          fecha=date.fromisoformat(p["fecha"]), progreso=avanzar)
+    resumen = {"oficios": [m.oficio_numero for m in resultado["oficios"]],
+               "existentes": [list(x) for x in resultado["existentes"]],
+               "omitidos": [list(x) for x in resultado["omitidos"]]}
+    trabajo_terminar(trabajo_id, resultado=resumen, mensaje=(
+        f"{len(resumen['oficios'])} oficios generados; {len(resumen['existentes'])} ya emitidos antes "
+        f"(omitidos); {len(resumen['omitidos'])} expedientes omitidos."))
+    return resultado

@@ -346,5 +346,16 @@ LOGGING = {
         # recorded per signature in firma_detalle (expedientes/firmas.py), so not in the log.
         "pyhanko": {"level": env("PYHANKO_LOG_LEVEL", "ERROR")},
         "pyhanko_certvalidator": {"level": env("PYHANKO_LOG_LEVEL", "ERROR")},
+        "portal": {"handlers": ["console"], "level": env("PORTAL_LOG_LEVEL", "INFO")},
+        "archivo": {"handlers": ["console"], "level": env("PORTAL_LOG_LEVEL", "INFO")},
+        # the worker says almost nothing below INFO (BACKENDS.md trap 5)
+        "procrastinate": {"handlers": ["console"], "level": env("PROCRASTINATE_LOG_LEVEL", "INFO")},
+        # ...but not the task list every manage.py command would print at start
+        "procrastinate.periodic": {"level": "WARNING"},
+        "procrastinate.blueprints": {"level": "WARNING"},
     },
 }
+
+# The queue (portal/cola.py): tasks in each app's tasks.py (autodiscovered) plus the queue-wide
+# periodic ones here.
+PROCRASTINATE_IMPORT_PATHS = ["portal.cola"]

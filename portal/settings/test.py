@@ -7,7 +7,9 @@ from .base import CUSTODIA, STORAGES, env
 # Each test process works in a bucket of its own (removed by tests/conftest.py at the end):
 # two sessions sharing one bucket would delete it under each other, and SeaweedFS recreates
 # a missing bucket on the next put without versioning.
-STORAGES["custodia"]["OPTIONS"]["bucket_name"] = (
+# A queue worker started by a test (tests/portal/test_cola.py) is told the bucket of the test
+# process that started it (PORTAL_BUCKET_PRUEBA), so both see the same files.
+STORAGES["custodia"]["OPTIONS"]["bucket_name"] = env("PORTAL_BUCKET_PRUEBA") or (
     f"{env('S3_BUCKET', 'portal-coactivas-test')}-{uuid.uuid4().hex[:8]}"
 )
 CUSTODIA["CLAMD_TIMEOUT"] = float(env("CLAMD_TIMEOUT", "30"))

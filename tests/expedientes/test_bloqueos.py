@@ -251,13 +251,13 @@ def test_oficios_masivos_no_duplican_y_se_reanudan_tras_un_corte(usuarios, tasa,
     settings.CUSTODIA = {**settings.CUSTODIA, "CLAMD_SOCKET": "", "CLAMD_PORT": 9}  # antivirus down
     salida = StringIO()
     with pytest.raises(CommandError, match="ejecute de nuevo el mismo comando"):
-        call_command("oficios_retencion", desde=2009, hasta=2025, usuario="secretaria", stdout=salida)
+        call_command("oficios_retencion", desde=2009, hasta=2025, usuario="secretaria", esperar=True, stdout=salida)
     assert MedidaCautelar.objects.count() == 1  # nothing half-made
     settings.CUSTODIA = {**settings.CUSTODIA, "CLAMD_PORT": 3310}
-    call_command("oficios_retencion", desde=2009, hasta=2025, usuario="secretaria", stdout=salida)
+    call_command("oficios_retencion", desde=2009, hasta=2025, usuario="secretaria", esperar=True, stdout=salida)
     assert "5 oficios generados" in salida.getvalue() and "1 ya emitidos antes" in salida.getvalue()
     salida = StringIO()
-    call_command("oficios_retencion", desde=2009, hasta=2025, usuario="secretaria", stdout=salida)
+    call_command("oficios_retencion", desde=2009, hasta=2025, usuario="secretaria", esperar=True, stdout=salida)
     assert "0 oficios generados" in salida.getvalue() and "6 ya emitidos antes" in salida.getvalue()
     for expediente in expedientes:
         assert expediente.medidas.count() == 2

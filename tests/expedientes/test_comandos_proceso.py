@@ -16,7 +16,8 @@ def test_oficios_de_retencion_masivos(usuarios):
     anteriores = [expediente_crear(usuario=usuarios["secretaria"], fecha=date(2019, 5, 6)) for _ in range(3)]
     expediente_crear(usuario=usuarios["secretaria"], fecha=date(2026, 1, 5))  # outside the years asked
     salida = StringIO()
-    call_command("oficios_retencion", desde=2009, hasta=2025, usuario="secretaria", firmante="jefe", stdout=salida)
+    call_command("oficios_retencion", desde=2009, hasta=2025, usuario="secretaria", firmante="jefe", esperar=True,
+                 stdout=salida)
     assert "3 expedientes 2009–2025 en ejecución" in salida.getvalue()
     assert "6 oficios generados" in salida.getvalue()
     assert MedidaCautelar.objects.filter(expediente__in=anteriores).count() == 6

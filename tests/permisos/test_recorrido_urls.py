@@ -26,6 +26,8 @@ from expedientes.services.adjuntos import adjunto_crear
 from expedientes.services.cuenta import pago_registrar
 from expedientes.services.pagos import comprobante_emitir
 from permisos import guardas
+from portal.models import Trabajo
+from portal.trabajos import trabajo_crear
 from tests.factories import expediente_crear
 
 pytestmark = [pytest.mark.servicios, pytest.mark.lento]  # every URL as five roles: minutes
@@ -83,6 +85,8 @@ def secreto(usuarios, pdf):
         flujo = Workflow.objects.create(name="Aprobación")
         flujo.workflow_tasks.create(task=GroupApprovalTask.objects.create(name="Revisión"), sort_order=0)
     expediente = expediente_crear(usuario=usuarios["secretaria"], nombre=NOMBRE)
+    # a background job of the secretaría: another role's id must answer like a missing one
+    trabajo_crear(tipo="prueba", titulo=f"Oficios de {NOMBRE}", usuario=usuarios["secretaria"])
     actuacion = actuacion_registrar(expediente=expediente, tipo=TipoActuacion.AUTO_DE_PAGO,
                                     fecha=expediente.fecha_recepcion, usuario=usuarios["secretaria"])
     version = adjunto_crear(actuacion=actuacion, titulo="Oficio reservado al banco", flujo=pdf(),
@@ -140,7 +144,7 @@ def _valores(expediente, actuacion, version, *, inexistente=False):
         "transferencia_id": otro or _pk(Transferencia),
         # the reports (expedientes/informes/): a product, one of its figures, an issued report
         "clave": "matriz", "cifra": "iniciados", "emitido_id": otro or _pk(InformeEmitido),
-        "importacion_id": otro or _pk(ImportacionMatriz),
+        "importacion_id": otro or _pk(ImportacionMatriz), "trabajo_id": otro or _pk(Trabajo),
         "image_id": 1, "document_id": 1, "doc_id": 1, "uploaded_file_id": 1, "filter_spec": "original",
         "uidb64": "MQ", "token": "abc-123", "path": "x.css", "slug": "x",
         "accion": "costa", "formato": "csv", "action": "delete", "action_name": "approve",

@@ -1,24 +1,21 @@
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
-from expedientes.models import ConvenioPago, EstadoConvenio
-from expedientes.services.cuenta import convenio_revisar
+from expedientes.models import EstadoConvenio
+from expedientes.tasks import convenios_revisar_todos
 
 
 class Command(BaseCommand):
-    help = ("Revisa los convenios de pago vigentes (para ejecutar a diario): declara incumplidos los "
-            "que tienen una cuota vencida e impaga pasados los días de gracia y reanuda la ejecución.")
+    help = ("Revisa los convenios de pago vigentes: declara incumplidos los que tienen una cuota vencida "
+            "e impaga pasados los días de gracia y reanuda la ejecución. La cola lo hace cada día "
+            "(expedientes.tasks.convenios_revisar_diario); este comando lo hace ahora.")
 
     def handle(self, *args, **options):
-        hoy = timezone.localdate()
-        vigentes = ConvenioPago.objects.filter(estado=EstadoConvenio.VIGENTE).select_related("expediente")
-        resumen = {EstadoConvenio.VIGENTE: 0, EstadoConvenio.CUMPLIDO: 0, EstadoConvenio.INCUMPLIDO: 0}
-        for convenio in vigentes:
-            estado = convenio_revisar(convenio=convenio, fecha=hoy)
-            resumen[estado] += 1
-            if estado != EstadoConvenio.VIGENTE:
-                self.stdout.write(f"  {convenio.expediente.numero}: {EstadoConvenio(estado).label.lower()}")
+        resumen = convenios_revisar_todos()
+        for numero, estado in resumen["cambios"]:
+            self.stdout.write(f"  {numero}: {EstadoConvenio(estado).label.lower()}")
+        total = resumen["vigente"] + resumen["cumplido"] + resumen["incumplido"]
+        fecha = resumen["fecha"].split("-")
         self.stdout.write(self.style.SUCCESS(
-            f"{sum(resumen.values())} convenios revisados al {hoy:%d/%m/%Y}: "
+            f"{total} convenios revisados al {fecha[2]}/{fecha[1]}/{fecha[0]}: "
             f"{resumen['vigente']} vigentes, {resumen['cumplido']} cumplidos, {resumen['incumplido']} incumplidos."
         ))

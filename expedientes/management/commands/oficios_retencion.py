@@ -2,17 +2,28 @@ import sys
 import time
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from expedientes.estados import EJECUCION, Estado
-from expedientes.models import Entidad, ExpedientePage
-from expedientes.services.medidas import OficiosInterrumpidos, oficios_retencion_masivos
+from expedientes.models import Entidad
+from expedientes.services.medidas import (
+    TRABAJO_OFICIOS,
+    OficiosInterrumpidos,
+    oficios_retencion_parametros,
+    oficios_retencion_seleccion,
+    oficios_retencion_titulo,
+    oficios_retencion_trabajo,
+)
+from expedientes.tasks import oficios_retencion
+from portal.trabajos import trabajo_crear, trabajo_fallar
 
 
 class Command(BaseCommand):
     help = ("Genera y registra oficios de retención para una selección de expedientes (plan 2026: "
-            "actualizar medidas cautelares de los procesos 2009–2025). Cada oficio es un PDF en custodia.")
+            "actualizar medidas cautelares de los procesos 2009–2025). Cada oficio es un PDF en custodia. "
+            "Por omisión deja el trabajo a la cola (con su avance en «Trabajos en segundo plano»); "
+            "--esperar lo hace aquí mismo.")
 
     def add_arguments(self, parser):
         parser.add_argument("--desde", type=int, required=True, help="Año inicial (p. ej. 2009).")
@@ -22,8 +33,12 @@ class Command(BaseCommand):
         parser.add_argument("--usuario", required=True, help="Usuario que registra (p. ej. secretaria).")
         parser.add_argument("--firmante", help="Usuario que firma (p. ej. jefe).")
         parser.add_argument("--simular", action="store_true", help="Solo contar, sin generar nada.")
+        parser.add_argument("--esperar", action="store_true",
+                            help="Generar los oficios en este proceso y esperar a que terminen, en lugar de "
+                                 "dejarlos a la cola de trabajos en segundo plano.")
 
-    def handle(self, *args, desde, hasta, entidades, usuario, firmante=None, simular=False, **options):
+    def handle(self, *args, desde, hasta, entidades, usuario, firmante=None, simular=False, esperar=False,
+               **options):
         usuarios = get_user_model().objects
         try:
             registra = usuarios.get(username=usuario)
@@ -34,13 +49,25 @@ class Command(BaseCommand):
             elegidas = [Entidad(codigo.strip()) for codigo in entidades.split(",")]
         except ValueError as error:
             raise CommandError(f"Entidad desconocida: {error}") from None
-        # Enforcement still running (not suspended, not ended) and no letter already open.
-        seleccion = (ExpedientePage.objects.filter(anio__range=(desde, hasta), estado__in=EJECUCION)
-                     .exclude(estado=Estado.REMATE).order_by("anio", "secuencial"))
+        seleccion = oficios_retencion_seleccion(desde=desde, hasta=hasta)
         self.stdout.write(f"{seleccion.count()} expedientes {desde}–{hasta} en ejecución; "
                           f"{len(elegidas)} oficio(s) por expediente.")
         if simular:
             return
+        try:
+            parametros = oficios_retencion_parametros(desde=desde, hasta=hasta, entidades=elegidas, usuario=registra,
+                                                      firmante=firma, fecha=timezone.localdate())
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
+        titulo = oficios_retencion_titulo(desde=desde, hasta=hasta, entidades=elegidas)
+        if not esperar:
+            trabajo = trabajo_crear(tipo=TRABAJO_OFICIOS, titulo=titulo, usuario=registra, parametros=parametros,
+                                    tarea=oficios_retencion)
+            self.stdout.write(self.style.SUCCESS(
+                f"Trabajo n.º {trabajo.pk} en la cola: siga su avance en «Trabajos en segundo plano» "
+                "(lo ejecuta el proceso de la cola: manage.py procrastinate worker)."))
+            return
+        trabajo = trabajo_crear(tipo=TRABAJO_OFICIOS, titulo=titulo, usuario=registra, parametros=parametros)
         inicio = time.monotonic()
 
         def progreso(hecho, total):
@@ -49,9 +76,9 @@ class Command(BaseCommand):
             sys.stdout.flush()
 
         try:
-            resultado = oficios_retencion_masivos(expedientes=seleccion, entidades=elegidas, usuario=registra,
-                                                  firmante=firma, fecha=timezone.localdate(), progreso=progreso)
+            resultado = oficios_retencion_trabajo(trabajo.pk, progreso=progreso)
         except OficiosInterrumpidos as corte:
+            trabajo_fallar(trabajo.pk, error=corte.mensaje)
             self.stdout.write("")
             self._resumen(corte.resultado, inicio)
             raise CommandError(
