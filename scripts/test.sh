@@ -22,9 +22,8 @@ trap 'exit 143' TERM
 
 python scripts/devstack.py up --profile test --owner "$owner"
 eval "$(python scripts/devstack.py env --profile test)"
-# A worker on this clone's database, as in run.sh (the tests that need one start their own
-# against their test database: tests/portal/test_cola.py); stopped by the trap.
-python scripts/devstack.py worker --profile test --owner "$owner"
+# No worker on this clone's own database: the tests that need the queue start a real worker
+# against their test database (tests/portal/test_cola.py), which is where their jobs are.
 
 # Every core works (pytest-xdist): each worker has its own test database (pytest-django) and
 # its own S3 bucket (portal/settings/test.py); a test file stays on one worker. PYTEST_WORKERS
