@@ -9,12 +9,14 @@ import logging
 from django.utils import timezone
 from procrastinate.contrib.django import app
 
+from expedientes.texto import TIPOS, TIPOS_PDF
 from portal.cola import COLA_DOCUMENTOS, COLA_PERIODICA, COLA_TRABAJOS, REINTENTOS, diferir, trabajo_ejecutar
 
 logger = logging.getLogger("expedientes.tasks")
 
-TIPOS_CON_TEXTO = ("application/pdf", "image/jpeg", "image/png", "image/tiff")
-TIPOS_CON_FIRMA = ("application/pdf",)
+# what the text reader takes (expedientes/texto.py); signatures live only in PDFs
+TIPOS_CON_TEXTO = TIPOS
+TIPOS_CON_FIRMA = TIPOS_PDF
 
 
 # --------------------------------------------------------------------------- each new version
