@@ -25,7 +25,8 @@ _bootstrap_fail() {
 
 _bootstrap_apt() {
     local pkgs=(postgresql clamav-daemon libmagic1 libpango-1.0-0 libpangoft2-1.0-0
-                fonts-dejavu-core python3-venv)
+                fonts-dejavu-core python3-venv
+                postgresql-15-rum)
     if [[ "${BOOTSTRAP_WITH_CHROMIUM:-0}" == 1 ]]; then
         # the test command also checks docker-compose.yml with `docker-compose config -q`
         pkgs+=(chromium docker-compose)
