@@ -66,6 +66,10 @@ def test_sin_tildes_ni_mayusculas_con_folio_y_fragmento(documentos, usuarios, ex
         assert (hit.expediente.pk, hit.version.pk, hit.pagina, hit.folio) == (expediente.pk, segundo.pk, 2, 5)
         assert hit.actuacion.pk == segundo.adjunto.actuacion_id
     assert "<mark>crédito</mark>" in hit.fragmento and "<mark>RETENCIÓN</mark>" in hit.fragmento
+    # the hits' folios in two queries say what the one definition says
+    from expedientes.folios import documentos_foliados, documentos_foliados_de
+
+    assert documentos_foliados_de([expediente]) == {expediente.pk: documentos_foliados(expediente)}
     # the facets of the abogado's hits: one expediente, Pichincha, its year and state
     assert [(e, n) for _, e, n in resultado.facetas["provincia"]] == [(Provincia("01").label, 1)]
     assert [v for v, _, _ in resultado.facetas["anio"]] == [str(expediente.anio)]
