@@ -18,13 +18,11 @@ DO $$ BEGIN
 END $$;
 """
 
-# RUM (Debian postgresql-15-rum) keeps each word's positions in the index, so
-# `ORDER BY busqueda <=> query LIMIT n` returns the best-ranked pages without reading every
-# match from the table (ts_rank over a GIN bitmap reads and ranks them all: seconds for a
-# common word at a million pages). The extension is not "trusted": scripts/devstack.py creates
-# it as postgres in template1; here we only create it when this role may (a superuser) and
-# otherwise fall back to GIN, which answers the same queries with ts_rank (the search asks
-# which index is there: expedientes/busqueda_texto.py `_con_rum`).
+# RUM (Debian postgresql-15-rum) keeps each word's positions in the index and gives the `<=>`
+# rank distance the search orders by (expedientes/busqueda_texto.py `_ordenar`). The extension
+# is not "trusted": scripts/devstack.py creates it as postgres in template1; here we only
+# create it when this role may (a superuser) and otherwise fall back to GIN, which answers the
+# same queries with ts_rank (the search asks which index is there: `_con_rum`).
 INDICE = """
 DO $$ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'rum')

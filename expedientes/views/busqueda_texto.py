@@ -16,6 +16,7 @@ from expedientes.busqueda_texto import (
     FACETAS,
     MAX_CONSULTA,
     TOPE_CONTEO,
+    TOPE_RANGO,
     ConsultaInvalida,
     Resultado,
     buscar,
@@ -66,7 +67,7 @@ class BusquedaTextoView(_BusquedaMixin, TemplateView):
                 facetas.append({"nombre": ETIQUETAS_FACETAS[nombre], "opciones": opciones})
         return super().get_context_data(
             resultado=resultado, error=error, consulta=consulta[:MAX_CONSULTA * 2], facetas=facetas,
-            tope=TOPE_CONTEO, max_consulta=MAX_CONSULTA,
+            tope=TOPE_CONTEO, tope_rango=TOPE_RANGO, max_consulta=MAX_CONSULTA,
             anterior=(url_de_busqueda(resultado.consulta, filtros, pagina=resultado.pagina - 1)
                       if resultado.pagina > 1 else None),
             siguiente=(url_de_busqueda(resultado.consulta, filtros, pagina=resultado.pagina + 1)

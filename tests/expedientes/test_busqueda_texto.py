@@ -139,7 +139,7 @@ def test_consultas_imposibles_dicen_por_que(documentos, usuarios, client):
     assert client.get(reverse("busqueda_texto"), {"q": "credito", "pagina": "99999999"}).status_code == 200
 
 
-def test_conteo_con_tope(documentos, usuarios, expediente):
+def test_conteo_con_tope(documentos, usuarios, expediente, client):
     """More matches than TOPE_CONTEO: the count says «más de», the facets read no more."""
     _, segundo = documentos
     PaginaTexto.objects.bulk_create([
@@ -148,8 +148,22 @@ def test_conteo_con_tope(documentos, usuarios, expediente):
     resultado = buscar(usuarios["abogado"], "embargo")
     assert (resultado.total, resultado.total_exacto) == (TOPE_CONTEO, False)
     assert len(resultado.hits) == 20 and resultado.hay_mas
+    client.force_login(usuarios["abogado"])
+    assert f"Más de {TOPE_CONTEO} páginas" in client.get(reverse("busqueda_texto"), {"q": "embargo"}).content.decode()
     assert buscar(usuarios["abogado"], "embargo", pagina=2).hits[0].pagina_texto_id not in {
         h.pagina_texto_id for h in resultado.hits}
+
+
+def test_ordena_por_pertinencia(documentos, usuarios, expediente, client):
+    """The page that is about the word comes first, wherever it is stored."""
+    _, segundo = documentos
+    relleno = " ".join(["providencia notificada al coactivado en su domicilio"] * 20)
+    PaginaTexto.objects.bulk_create(
+        [PaginaTexto(version=segundo, expediente=expediente, numero=n, origen=OrigenTexto.NATIVO,
+                     texto=f"{relleno} embargo {relleno}") for n in range(3, 40)]
+        + [PaginaTexto(version=segundo, expediente=expediente, numero=40, origen=OrigenTexto.NATIVO,
+                       texto="Embargo: se ordena el embargo del inmueble; inscríbase el embargo.")])
+    assert buscar(usuarios["abogado"], "embargos").hits[0].pagina == 40
 
 
 def test_busquedas_guardadas_de_cada_usuario(documentos, ajeno, usuarios, client):
