@@ -37,7 +37,7 @@ from archivo.selectors import eliminables, versiones_de
 from expedientes.custodia import almacen, custodiar
 from expedientes.documentos import pdf_renderizar
 from expedientes.formato import fecha
-from expedientes.models import AdjuntoVersion, ExpedientePage, PaginaTexto
+from expedientes.models import AdjuntoVersion, ExpedientePage
 from permisos import policies
 from permisos.custodia import Accion, registro_anotar
 
@@ -252,9 +252,6 @@ def _destruidas_registrar(item: BajaItem, versiones, cuando) -> None:
         fila.save(update_fields=["destruido"])
         AdjuntoVersion.objects.filter(pk__in=[v.pk for v in versiones], destruida_en__isnull=True).update(
             destruida_en=cuando)
-        # the text of a destroyed document goes with it: the search (expedientes/busqueda_texto.py)
-        # reads PaginaTexto alone, without joining the version
-        PaginaTexto.objects.filter(version_id__in=[v.pk for v in versiones]).delete()
     item.destruido = fila.destruido
 
 
