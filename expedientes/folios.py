@@ -33,7 +33,29 @@ def documentos_foliados(expediente: ExpedientePage) -> list[Documento]:
     from expedientes.services.foliado import versiones_vigentes
 
     actuaciones = list(actuaciones_de(expediente))
+    return _foliar(actuaciones, versiones_vigentes(actuaciones))
+
+
+def documentos_foliados_de(expedientes: list[ExpedientePage]) -> dict[int, list[Documento]]:
+    """documentos_foliados of several expedientes (a page of search hits) in two queries: the
+    same actuaciones (live children, by date and tree order) and the same versions."""
+    from expedientes.models import ActuacionPage
+    from expedientes.services.foliado import versiones_vigentes
+
+    if not expedientes:
+        return {}
+    caminos = {e.path: e.pk for e in expedientes}
+    # the stored parent (indexed), checked against the tree: an actuación is a direct child
+    actuaciones = [a for a in ActuacionPage.objects.live().filter(expediente_id__in=caminos.values())
+                   .order_by("fecha", "path") if a.path[:-ActuacionPage.steplen] in caminos]
     por_actuacion = versiones_vigentes(actuaciones)
+    por_expediente = {pk: [] for pk in caminos.values()}
+    for actuacion in actuaciones:
+        por_expediente[caminos[actuacion.path[:-ActuacionPage.steplen]]].append(actuacion)
+    return {pk: _foliar(acts, por_actuacion) for pk, acts in por_expediente.items()}
+
+
+def _foliar(actuaciones, por_actuacion) -> list[Documento]:
     documentos, siguiente = [], 1
     for actuacion in actuaciones:
         for version in por_actuacion.get(actuacion.pk, []):

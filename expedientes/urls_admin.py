@@ -4,6 +4,7 @@ from permisos.views import lector_contenido
 
 from .views.abrir import ExpedienteAbrirView
 from .views.adjuntos import AdjuntosView, AdjuntoVersionView
+from .views.busqueda_texto import BusquedaGuardarView, BusquedasGuardadasView, BusquedaTextoView
 from .views.dossier import DossierAccionView, DossierArmarView, DossierListadoView, DossierView
 from .views.lector import LectorView
 from .views.listado import ListadoView, listado_exportar
@@ -27,4 +28,8 @@ urlpatterns = [
     path("dossiers/armar/<int:pk>/", DossierArmarView.as_view(), name="dossier_armar"),
     path("dossiers/<uuid:uuid>/", DossierView.as_view(), name="dossier_ver"),
     path("dossiers/<uuid:uuid>/<str:accion>/", DossierAccionView.as_view(), name="dossier_accion"),
+    # the reading room's search (issue 12): no URL names an object
+    path("buscar/", BusquedaTextoView.as_view(), name="busqueda_texto"),
+    path("buscar/guardar/", BusquedaGuardarView.as_view(), name="busqueda_guardar"),
+    path("buscar/guardadas/", BusquedasGuardadasView.as_view(), name="busquedas_guardadas"),
 ]

@@ -47,6 +47,12 @@ def menu_dossiers():
     )
 
 
+@hooks.register("register_admin_menu_item")
+def menu_busqueda_texto():
+    # every admin user: what each one finds is filtered by the permission policy
+    return MenuItem("Buscar en los documentos", reverse("busqueda_texto"), icon_name="search", order=140)
+
+
 def _acciones_de_pagina(page, user, *, en_cabecera):
     """(label, url, icon) of the unit's own actions on a page of the tree."""
     especifica = page.specific_deferred

@@ -47,6 +47,9 @@ SECUNDARIOS = {"revision_id", "revision_id_a", "revision_id_b", "task_state_id",
                "importacion_id",
                # a background job: portal/views.py answers 404 for another user's (trabajos_visibles)
                "trabajo_id"}
+# The search in the documents (busqueda_texto, busqueda_guardar, busquedas_guardadas) names no
+# object in its URLs: its hits are filtered inside the query (expedientes/busqueda_texto.py) and a
+# saved search is deleted by a POSTed id looked up among the user's own (404 otherwise).
 # not ids: names of actions, apps and models
 NOMBRES = {"action", "action_name", "accion", "app_label", "app_name", "model_name", "formato",
            "content_type_app_name", "content_type_model_name", "slug",

@@ -26,9 +26,11 @@ _bootstrap_fail() {
 }
 
 _bootstrap_apt() {
-    # tesseract-ocr(-spa) and ghostscript: OCRmyPDF's engine and PDF tools (expedientes/services/texto.py)
+    # tesseract-ocr(-spa) and ghostscript: OCRmyPDF's engine and PDF tools (expedientes/services/texto.py);
+    # postgresql-15-rum: the ranked full-text index of the reading room (expedientes/busqueda_texto.py)
     local pkgs=(postgresql clamav-daemon libmagic1 libpango-1.0-0 libpangoft2-1.0-0
-                fonts-dejavu-core python3-venv tesseract-ocr tesseract-ocr-spa ghostscript)
+                fonts-dejavu-core python3-venv tesseract-ocr tesseract-ocr-spa ghostscript
+                postgresql-15-rum)
     # npm, only at build time: scripts/estaticos.sh vendors pdf.js (the reader's viewer).
     # A machine with its own Node (e.g. NodeSource) keeps it.
     command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)

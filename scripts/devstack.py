@@ -285,6 +285,24 @@ def pg_ensure_role_and_db_system(port: int) -> None:
         pg_as_postgres(f"create database {PG_DB} owner {PG_USER}", port)
 
 
+# Extensions the portal's role may not create itself (not "trusted"): created as postgres in
+# template1 (every database made afterwards, the test and benchmark ones included, has them)
+# and in the portal's database. rum: the search's ranked index (expedientes/busqueda_texto.py);
+# without the Debian package postgresql-15-rum the migration falls back to GIN.
+PG_EXTENSIONS_SUPERUSER = ("rum",)
+
+
+def pg_ensure_extensions_system(port: int) -> None:
+    for extension in PG_EXTENSIONS_SUPERUSER:
+        available = pg_as_postgres(
+            f"select 1 from pg_available_extensions where name = '{extension}'", port) == "1"
+        if not available:
+            continue
+        for database in ("template1", PG_DB):
+            run(["runuser", "-u", "postgres", "--", "psql", "-p", str(port), "-d", database, "-XtA",
+                 "-c", f"create extension if not exists {extension}"], check=False)
+
+
 def pg_up(owner: str, state: dict) -> str:
     probe = pg_probe(PG_PORT)
     if probe == "other":
@@ -296,6 +314,8 @@ def pg_up(owner: str, state: dict) -> str:
                                     f"{PG_USER}/{PG_PASSWORD} on database {PG_DB}")
             pg_ensure_role_and_db_system(PG_PORT)
             wait_for("PostgreSQL login", lambda: pg_login_ok(PG_PORT))
+        if IS_ROOT:
+            pg_ensure_extensions_system(PG_PORT)
         return "reused"
 
     if IS_ROOT:
@@ -318,6 +338,7 @@ def pg_up(owner: str, state: dict) -> str:
                  and run(["runuser", "-u", "postgres", "--", "psql", "-p", str(PG_PORT), "-XtAc",
                           "select 1"], check=False).returncode == 0)
         pg_ensure_role_and_db_system(PG_PORT)
+        pg_ensure_extensions_system(PG_PORT)
     else:
         if not (PG_DIR / "PG_VERSION").exists():
             say(f"postgres: initdb {PG_DIR}")

@@ -15,7 +15,7 @@ from .medidas import (
 from .plantilla import ClaveDocumento, DocumentoEmitido, PlantillaDocumento
 from .transicion import Correccion, EnvioFormulario, Transicion
 from .importacion import FilaImportada, FormatoMatriz, ImportacionMatriz
-from .lectura import OrigenTexto, PaginaTexto, RendicionOCR
+from .lectura import BusquedaGuardada, OrigenTexto, PaginaTexto, RendicionOCR
 from .unidad import DocumentoUnidad, InformeEmitido, TipoDocumentoUnidad
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "ObjetoCustodiado",
     "OrigenTexto",
     "PaginaTexto",
+    "BusquedaGuardada",
     "RendicionOCR",
     "ABIERTAS",
     "Busqueda",

@@ -3,10 +3,15 @@ PDF derived from a scan. Rows are written only by expedientes/services/texto.py 
 background, on the queue); the search (expedientes/busqueda_texto.py) reads them filtered by
 the permission policy inside the query."""
 
+from django.conf import settings
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .adjunto import ObjetoCustodiado
+
+
+CONFIGURACION_BUSQUEDA = "coactivas_es"  # text search configuration (migration 0024)
 
 
 class OrigenTexto(models.TextChoices):
@@ -26,6 +31,13 @@ class PaginaTexto(models.Model):
     numero = models.PositiveIntegerField(_("página"))  # 1-based, within the version
     texto = models.TextField(_("texto"), blank=True)
     origen = models.CharField(_("origen"), max_length=8, choices=OrigenTexto.choices)
+    # The page's words for the full-text search, kept by PostgreSQL itself (a stored generated
+    # column: no writer can forget it). CONFIGURACION_BUSQUEDA is Spanish stemming after
+    # unaccent (migration 0024): "credito" and "CRÉDITOS" meet. Its index (RUM when the
+    # extension is there, else GIN) is made by that migration, not declared here.
+    busqueda = models.GeneratedField(
+        expression=SearchVector("texto", config=CONFIGURACION_BUSQUEDA),
+        output_field=SearchVectorField(), db_persist=True, editable=False)
 
     class Meta:
         verbose_name = _("texto de página")
@@ -52,3 +64,24 @@ class RendicionOCR(ObjetoCustodiado):
 
     def __str__(self):
         return f"OCR de {self.version}"
+
+
+class BusquedaGuardada(models.Model):
+    """A search of the documents a user keeps to run again (expedientes/busqueda_texto.py).
+    Only the words and filters are kept: the hits are computed anew, as the user may see
+    them then."""
+
+    usuario = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("usuario"), on_delete=models.CASCADE,
+                                related_name="busquedas_guardadas")
+    nombre = models.CharField(_("nombre"), max_length=120)
+    consulta = models.CharField(_("consulta"), max_length=500)
+    filtros = models.JSONField(_("filtros"), default=dict, blank=True)
+    creada_en = models.DateTimeField(_("creada el"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("búsqueda guardada")
+        verbose_name_plural = _("búsquedas guardadas")
+        ordering = ["-creada_en"]
+
+    def __str__(self):
+        return self.nombre

@@ -116,7 +116,13 @@ def secreto(usuarios, pdf):
     emision_registrar(clave="matriz", titulo=f"Matriz de {NOMBRE}", parametros=Parametros(Periodo.anio(2025)),
                       cifras={"numero": expediente.numero}, usuario=usuarios["jefe"],
                       archivos={"pdf": ("matriz-reservada.pdf", pdf_bytes().getvalue())})
-    rastros = [NOMBRE, expediente.coactivado.identificacion, expediente.numero,
+    # the text of its file's page (the search in the documents, busqueda_texto, is walked
+    # with ?q=ACEROS: it must find nothing for who may not see the expediente)
+    from expedientes.models import OrigenTexto, PaginaTexto
+
+    PaginaTexto.objects.create(version=version, expediente=expediente, numero=1, origen=OrigenTexto.OCR,
+                               texto=f"Retención de los fondos de {NOMBRE}, TEXTO-RESERVADO-93.")
+    rastros = [NOMBRE, expediente.coactivado.identificacion, expediente.numero, "TEXTO-RESERVADO-93",
                "Oficio reservado al banco", "oficio-reservado-banco", "RECIBO-RESERVADO-77",
                "PRESTAMO-RESERVADO-31", "CAUSA-RESERVADA-58"]
     return expediente, actuacion, version, rastros

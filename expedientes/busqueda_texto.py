@@ -1,0 +1,309 @@
+"""Search in the documents (issue 12): the full text of every page (PaginaTexto), plus the
+expediente's number, debtor and cédula/RUC (expedientes/busqueda.py), accent- and
+case-insensitive.
+
+How it stays fast at a million pages, and blind to what the user may not see:
+- `PaginaTexto.busqueda` is a stored tsvector under the `coactivas_es` configuration (Spanish
+  stemming after unaccent, migration 0024); the user's words go through
+  websearch_to_tsquery with the same configuration, which never fails on operators, quotes
+  or SQL (they are words to it), and the text is bounded (MAX_CONSULTA).
+- The ranking orders at most TOPE_RANGO matching pages the user may see (_ordenar): all of
+  them for a rare word, several words or a lawyer's own files; a bounded set for a word in half
+  the archive. Measured at 100,000 pages: RUM's ordered index scan (`ORDER BY busqueda <=> q
+  LIMIT n`) computes the distance of every match before returning the first (60 ms for 50,000
+  matches, so about 0.6 s at a million pages), and ts_rank over GIN reads and ranks every match
+  from the table (2.4 s, issue 12). The distance is RUM's `<=>` when the extension is there,
+  else ts_rank.
+- The permission policy's own Q (permisos.policies.q_expedientes) is a condition of every
+  query: hits, counts and facets are computed only over pages of expedientes the user may see.
+- Counts and facets read at most TOPE_CONTEO matching pages: beyond that they say «más de»
+  (the screen says the facets are counted over the first matches).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery
+from django.db import connection
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from expedientes.busqueda import expedientes_buscar, palabras
+from expedientes.estados import Estado
+from expedientes.models import ExpedientePage, PaginaTexto
+from expedientes.models.expediente import Provincia
+from expedientes.models.lectura import CONFIGURACION_BUSQUEDA
+from permisos.policies import q_expedientes
+
+MAX_CONSULTA = 300  # characters: more is not a search, and a bound keeps the query small
+POR_PAGINA = 20
+MAX_PAGINA = 50  # deeper pages of results: refine the search instead
+TOPE_CONTEO = 1000  # counts and facets read at most this many matching pages
+TOPE_RANGO = 5000  # the ranking orders at most this many matching pages (see _ordenar)
+MAX_IDS_VISIBLES = 20000  # up to this many visible expedientes, their ids go into the query
+MAX_EXPEDIENTES = 10  # expedientes found by number, debtor or cédula/RUC
+FACETAS = ("provincia", "anio", "estado", "serie")
+# ts_headline's markers: characters no text holds, replaced by <mark> after escaping the text
+_INICIO, _FIN = "\x02", "\x03"
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+class ConsultaInvalida(ValueError):
+    """A search that cannot be run: the message is for the user."""
+
+
+@dataclass
+class Hit:
+    pagina_texto_id: int
+    expediente: ExpedientePage
+    actuacion: object
+    version: object
+    pagina: int
+    folio: int | None
+    fragmento: str  # safe HTML: the text escaped, the matched words in <mark>
+    enlace: str | None  # the reader at that page (part E), when it is installed
+
+
+@dataclass
+class Resultado:
+    consulta: str
+    filtros: dict
+    pagina: int = 1
+    hits: list[Hit] = field(default_factory=list)
+    expedientes: list[ExpedientePage] = field(default_factory=list)
+    total: int = 0  # matching pages (capped at TOPE_CONTEO)
+    total_exacto: bool = True
+    expedientes_con_hits: int = 0
+    facetas: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)  # name → (value, label, n)
+    hay_mas: bool = False
+    aviso: str = ""
+
+    @property
+    def paginas(self) -> int:
+        return min(MAX_PAGINA, max(1, -(-self.total // POR_PAGINA)))
+
+
+@cache
+def _con_rum_en(alias: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("select 1 from pg_indexes where indexname = 'paginatexto_busqueda' "
+                       "and indexdef ilike '%% using rum %%'")
+        return cursor.fetchone() is not None
+
+
+def _con_rum() -> bool:
+    return _con_rum_en(connection.settings_dict["NAME"])
+
+
+def consulta_limpiar(texto: str | None) -> str:
+    texto = " ".join(_CONTROL.sub(" ", texto or "").split())
+    if len(texto) > MAX_CONSULTA:
+        raise ConsultaInvalida(
+            f"La búsqueda es demasiado larga ({len(texto)} caracteres). Escriba como máximo "
+            f"{MAX_CONSULTA} caracteres: unas pocas palabras bastan.")
+    return texto
+
+
+def filtros_limpiar(filtros: dict | None) -> dict:
+    """Only known facets with well-formed values (others are dropped, never passed to SQL)."""
+    filtros = filtros or {}
+    limpios = {}
+    if (v := str(filtros.get("provincia") or "")) in Provincia.values:
+        limpios["provincia"] = v
+    if (v := str(filtros.get("estado") or "")) in Estado.values:
+        limpios["estado"] = v
+    for clave in ("anio", "serie"):
+        v = str(filtros.get(clave) or "")
+        if v.isdigit() and len(v) <= 9:
+            limpios[clave] = v
+    return limpios
+
+
+def _expedientes_visibles(usuario, filtros):
+    qs = ExpedientePage.objects.filter(q_expedientes(usuario))
+    return _filtrar_expedientes(qs, filtros, "")
+
+
+def _filtrar_expedientes(qs, filtros, prefijo):
+    campos = {"provincia": "provincia", "estado": "estado", "anio": "anio", "serie": "serie_id"}
+    return qs.filter(**{prefijo + campos[k]: v for k, v in filtros.items()})
+
+
+def _paginas_visibles(usuario, query, filtros):
+    """The matching pages the user may see: the policy's Q (and the facet filters) inside the
+    query. For a user who sees few expedientes (a lawyer's own), their ids are read first and
+    written into the query: PostgreSQL cannot estimate how few rows the policy's OR of guardian
+    subqueries keeps (it guesses three quarters of the table) and would then walk every page
+    of the index; with the ids it reads only those expedientes' pages."""
+    # no join with the version: a destroyed version's text is deleted with it (archivo/services/bajas.py);
+    # order_by(): the model's default ordering would join and sort
+    qs = PaginaTexto.objects.filter(busqueda=query).order_by()
+    permiso = q_expedientes(usuario)
+    if not permiso and not filtros:  # Q() (a superuser, the auditor): every expediente
+        return qs
+    visibles = _filtrar_expedientes(ExpedientePage.objects.filter(permiso), filtros, "")
+    ids = list(visibles.order_by().values_list("pk", flat=True)[:MAX_IDS_VISIBLES + 1])
+    if len(ids) <= MAX_IDS_VISIBLES:
+        return qs.filter(expediente_id__in=ids) if ids else None  # sees no expediente
+    return qs.filter(expediente__in=visibles.values("pk"))
+
+
+def _tiene_palabras(consulta: str) -> bool:
+    """False when the search holds only stop words or signs ("de la", "!!"): nothing to find."""
+    with connection.cursor() as cursor:
+        cursor.execute("select numnode(websearch_to_tsquery(%s::regconfig, %s))",
+                       [CONFIGURACION_BUSQUEDA, consulta])
+        return cursor.fetchone()[0] > 0
+
+
+def buscar(usuario, consulta: str, filtros: dict | None = None, pagina: int = 1) -> Resultado:
+    """Hits (by rank), facets and counts of `consulta` among the pages `usuario` may see, and
+    the expedientes whose number, debtor or cédula/RUC match. Raises ConsultaInvalida with a
+    Spanish message for a search that cannot be run."""
+    consulta = consulta_limpiar(consulta)
+    filtros = filtros_limpiar(filtros)
+    pagina = max(1, min(MAX_PAGINA, int(pagina or 1)))
+    resultado = Resultado(consulta=consulta, filtros=filtros, pagina=pagina)
+    if not consulta:
+        return resultado
+
+    if pagina == 1 and all(len(p) >= 3 for p in palabras(consulta)):
+        # trigram index: words shorter than a trigram would read every expediente
+        resultado.expedientes = list(expedientes_buscar(_expedientes_visibles(usuario, filtros), consulta)
+                                     .select_related("coactivado").order_by("-anio", "-secuencial")
+                                     [:MAX_EXPEDIENTES])
+
+    query = SearchQuery(consulta, config=CONFIGURACION_BUSQUEDA, search_type="websearch")
+    if not _tiene_palabras(consulta):
+        if not resultado.expedientes:
+            resultado.aviso = ("La búsqueda no tiene palabras que buscar en los documentos (solo "
+                               "palabras muy comunes o signos). Escriba palabras más específicas.")
+        return resultado
+
+    coincidencias = _paginas_visibles(usuario, query, filtros)
+    if coincidencias is None:
+        return resultado
+    _contar(resultado, coincidencias)
+    if resultado.total == 0:
+        return resultado
+
+    desde = (pagina - 1) * POR_PAGINA
+    ids = _ordenar(coincidencias, consulta, desde, POR_PAGINA + 1)
+    resultado.hay_mas = len(ids) > POR_PAGINA and pagina < MAX_PAGINA
+    resultado.hits = _hits(ids[:POR_PAGINA], query)
+    return resultado
+
+
+def _ordenar(coincidencias, consulta: str, desde: int, cuantas: int) -> list[int]:
+    """Ids of the pages `desde`…`desde + cuantas` by rank among the first TOPE_RANGO matching
+    pages the user may see: every match when there are fewer (rare words, several words, a
+    lawyer's own files), a bounded set for a word in half the archive. Measured: RUM's ordered
+    index scan (`ORDER BY busqueda <=> q LIMIT n`) still computes the distance of every match
+    from the index (about 1 µs each: 0.5 s for 500,000 matches), and ts_rank over GIN reads every
+    match from the table; ranking at most TOPE_RANGO rows keeps the answer in tens of ms.
+    The distance is RUM's when the extension is there (its `<=>` on the stored tsvector), else
+    ts_rank."""
+    candidatas = coincidencias.values("id", "busqueda")[:TOPE_RANGO]
+    sql, params = candidatas.query.sql_with_params()
+    orden = ("c.busqueda <=> websearch_to_tsquery(%s::regconfig, %s)" if _con_rum()
+             else "ts_rank(c.busqueda, websearch_to_tsquery(%s::regconfig, %s)) DESC")
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH c AS MATERIALIZED ({sql}) SELECT c.id FROM c ORDER BY {orden}, c.id "
+                       "OFFSET %s LIMIT %s",
+                       [*params, CONFIGURACION_BUSQUEDA, consulta,
+                        desde, cuantas])
+        return [fila[0] for fila in cursor.fetchall()]
+
+
+def _contar(resultado: Resultado, coincidencias) -> None:
+    """Counts and facets in one query over at most TOPE_CONTEO + 1 matching pages."""
+    muestra = coincidencias.values("expediente_id")[:TOPE_CONTEO + 1]
+    sql, params = muestra.query.sql_with_params()
+    tabla, pk = ExpedientePage._meta.db_table, ExpedientePage._meta.pk.column
+    with connection.cursor() as cursor:
+        cursor.execute(f"""
+            WITH m AS MATERIALIZED ({sql})
+            SELECT GROUPING(e.provincia, e.anio, e.estado, e.serie_id), e.provincia, e.anio,
+                   e.estado, e.serie_id, count(DISTINCT m.expediente_id), count(*)
+              FROM m JOIN {tabla} e ON e.{pk} = m.expediente_id
+             GROUP BY GROUPING SETS ((e.provincia), (e.anio), (e.estado), (e.serie_id), ())""", params)
+        filas = cursor.fetchall()
+    # GROUPING's bits: provincia 8, anio 4, estado 2, serie 1 (1 = not grouped by it)
+    por_conjunto = {0b0111: "provincia", 0b1011: "anio", 0b1101: "estado", 0b1110: "serie"}
+    crudas = {f: [] for f in FACETAS}
+    for g, provincia, anio, estado, serie, expedientes, paginas in filas:
+        if g == 0b1111:
+            resultado.total = min(paginas, TOPE_CONTEO)
+            resultado.total_exacto = paginas <= TOPE_CONTEO
+            resultado.expedientes_con_hits = expedientes
+        else:
+            nombre = por_conjunto[g]
+            valor = {"provincia": provincia, "anio": anio, "estado": estado, "serie": serie}[nombre]
+            crudas[nombre].append((valor, expedientes))
+    resultado.facetas = _etiquetar(crudas)
+
+
+def _etiquetar(crudas) -> dict:
+    from archivo.models import Serie
+
+    series = dict(Serie.objects.filter(pk__in=[v for v, _ in crudas["serie"] if v]).values_list("pk", "nombre"))
+    etiqueta = {
+        "provincia": lambda v: Provincia(v).label if v in Provincia.values else v,
+        "anio": str,
+        "estado": lambda v: Estado(v).label if v in Estado.values else v,
+        "serie": lambda v: series.get(v, "Sin serie") if v else "Sin serie",
+    }
+    facetas = {}
+    for nombre, valores in crudas.items():
+        filas = [("" if v is None else str(v), etiqueta[nombre](v), n) for v, n in valores if v is not None
+                 or nombre == "serie"]
+        orden = (lambda f: -int(f[0])) if nombre == "anio" else (lambda f: (-f[2], f[1]))
+        facetas[nombre] = sorted(filas, key=orden)
+    return facetas
+
+
+def _hits(ids: list[int], query: SearchQuery) -> list[Hit]:
+    """The page rows of the hits with their snippet (ts_headline only on these few rows), their
+    actuación and their folio (expedientes.folios: two queries for all of them)."""
+    from expedientes.folios import documento_de, documentos_foliados_de
+
+    if not ids:
+        return []
+    filas = {p.pk: p for p in PaginaTexto.objects.filter(pk__in=ids).order_by().select_related(
+        "expediente", "version__adjunto__actuacion").defer("texto").annotate(
+        _fragmento=SearchHeadline(
+            "texto", query, config=CONFIGURACION_BUSQUEDA, start_sel=_INICIO, stop_sel=_FIN,
+            max_words=30, min_words=12, max_fragments=2, fragment_delimiter=" … "))}
+    documentos = documentos_foliados_de(list({p.expediente_id: p.expediente for p in filas.values()}.values()))
+    hits = []
+    for pk in ids:
+        p = filas[pk]
+        documento = documento_de(documentos[p.expediente_id], p.version_id)
+        hits.append(Hit(
+            pagina_texto_id=pk, expediente=p.expediente, actuacion=p.version.adjunto.actuacion,
+            version=p.version, pagina=p.numero, folio=documento.folio(p.numero) if documento else None,
+            fragmento=_resaltar(p._fragmento), enlace=_enlace_lector(p.version, p.numero)))
+    return hits
+
+
+def _resaltar(fragmento: str) -> str:
+    texto = escape(fragmento or "")
+    return mark_safe(texto.replace(_INICIO, "<mark>").replace(_FIN, "</mark>"))
+
+
+def _enlace_lector(version, pagina: int) -> str | None:
+    try:
+        return reverse("lector", args=[version.uuid]) + f"?pagina={pagina}"
+    except NoReverseMatch:  # the reader (part E) is not installed yet
+        return None
+
+
+def filtros_de(datos) -> dict:
+    """The facet filters of a request's GET (or a saved search's JSON)."""
+    return filtros_limpiar({k: datos.get(k) for k in FACETAS})
+
+

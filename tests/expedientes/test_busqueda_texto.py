@@ -1,0 +1,186 @@
+"""Search in the documents (expedientes/busqueda_texto.py): accent- and case-insensitive, with
+the folio and a highlighted snippet, filtered by the permission policy inside the query (hits,
+counts, facets), safe with operators, quotes, SQL and 5,000 characters; saved searches.
+The pages' text is written directly here (part C writes it in production), the files go
+through the real custody pipeline (S3, clamd), the search through the real PostgreSQL."""
+
+import pytest
+from django.urls import reverse
+
+from expedientes.busqueda_texto import MAX_CONSULTA, TOPE_CONTEO, ConsultaInvalida, buscar
+from expedientes.models import BusquedaGuardada, OrigenTexto, PaginaTexto
+from expedientes.models.expediente import Provincia
+from expedientes.services.adjuntos import adjunto_crear
+from permisos import roles
+from tests.factories import expediente_crear, usuario_con_rol
+
+
+def _paginas(version, *textos):
+    expediente = version.adjunto.actuacion.get_parent().specific
+    for numero, texto in enumerate(textos, start=1):
+        PaginaTexto.objects.create(version=version, expediente=expediente, numero=numero, texto=texto,
+                                   origen=OrigenTexto.OCR)
+    type(version).objects.filter(pk=version.pk).update(paginas=len(textos))
+
+
+def _actuacion_de(expediente, usuario):
+    from expedientes.models import TipoActuacion
+    from expedientes.services.actuaciones import actuacion_registrar
+
+    return actuacion_registrar(expediente=expediente, tipo=TipoActuacion.AUTO_DE_PAGO,
+                               fecha=expediente.fecha_recepcion, usuario=usuario)
+
+
+@pytest.fixture
+def documentos(actuacion, usuarios, pdf):
+    """The abogado's expediente: a 3-page file, then a 2-page one whose page 2 is folio 5."""
+    abogado = usuarios["abogado"]
+    primero = adjunto_crear(actuacion=actuacion, titulo="Auto de pago", flujo=pdf(), nombre="a.pdf",
+                            usuario=abogado)
+    segundo = adjunto_crear(actuacion=actuacion, titulo="Oficio de retención", flujo=pdf(), nombre="b.pdf",
+                            usuario=abogado)
+    _paginas(primero, "Auto de pago dictado por la jueza", "Notifíquese al coactivado", "Cúmplase")
+    _paginas(segundo, "Oficio dirigido al banco",
+             "Se ordena la RETENCIÓN de los fondos por el título de crédito tributario impago.")
+    return primero, segundo
+
+
+@pytest.fixture
+def ajeno(usuarios, pdf):
+    """Another abogado's expediente (Guayas), with a page holding the same word and one of its own."""
+    otro = usuario_con_rol(roles.ROL_ABOGADO, username="abogado_ajeno")
+    expediente = expediente_crear(usuario=usuarios["secretaria"], abogado=otro, provincia="09",
+                                  nombre="ZAPATERÍA ÑANDÚ CÍA. LTDA.")
+    actuacion = _actuacion_de(expediente, usuarios["secretaria"])
+    version = adjunto_crear(actuacion=actuacion, titulo="Informe", flujo=pdf(), nombre="c.pdf", usuario=otro)
+    _paginas(version, "Título de crédito de la zapatería, embargo del inmueble.")
+    return otro, expediente
+
+
+def test_sin_tildes_ni_mayusculas_con_folio_y_fragmento(documentos, usuarios, expediente):
+    _, segundo = documentos
+    for consulta in ("credito", "CRÉDITO", "retencion creditos"):
+        resultado = buscar(usuarios["abogado"], consulta)
+        assert resultado.total == 1 and resultado.total_exacto, consulta
+        hit, = resultado.hits
+        assert (hit.expediente.pk, hit.version.pk, hit.pagina, hit.folio) == (expediente.pk, segundo.pk, 2, 5)
+        assert hit.actuacion.pk == segundo.adjunto.actuacion_id
+    assert "<mark>crédito</mark>" in hit.fragmento and "<mark>RETENCIÓN</mark>" in hit.fragmento
+    # the hits' folios in two queries say what the one definition says
+    from expedientes.folios import documentos_foliados, documentos_foliados_de
+
+    assert documentos_foliados_de([expediente]) == {expediente.pk: documentos_foliados(expediente)}
+    # the facets of the abogado's hits: one expediente, Pichincha, its year and state
+    assert [(e, n) for _, e, n in resultado.facetas["provincia"]] == [(Provincia("01").label, 1)]
+    assert [v for v, _, _ in resultado.facetas["anio"]] == [str(expediente.anio)]
+
+
+def test_el_abogado_no_ve_ni_cuenta_lo_ajeno(documentos, ajeno, usuarios, expediente, client):
+    otro, expediente_ajeno = ajeno
+    abogado = usuarios["abogado"]
+    resultado = buscar(abogado, "crédito")
+    assert resultado.total == 1 and resultado.expedientes_con_hits == 1
+    assert {h.expediente.pk for h in resultado.hits} == {expediente.pk}
+    assert sum(n for _, _, n in resultado.facetas["provincia"]) == 1
+    assert all(v != "09" for v, _, _ in resultado.facetas["provincia"])
+    # a word only the other file holds: nothing, not even a count or a facet
+    for consulta in ("zapateria", "embargo inmueble", expediente_ajeno.numero, "ÑANDU"):
+        resultado = buscar(abogado, consulta)
+        assert (resultado.total, resultado.hits, resultado.expedientes, resultado.facetas.get("provincia", [])) \
+            == (0, [], [], []), consulta
+    # the other abogado finds his own; the jefe (the whole unit) both
+    assert {h.expediente.pk for h in buscar(otro, "credito").hits} == {expediente_ajeno.pk}
+    jefe = buscar(usuarios["jefe"], "credito")
+    assert jefe.total == 2 and {h.expediente.pk for h in jefe.hits} == {expediente.pk, expediente_ajeno.pk}
+    assert {v for v, _, _ in jefe.facetas["provincia"]} == {"01", "09"}
+    # the screen: no number, name or snippet of the other's file
+    client.force_login(abogado)
+    cuerpo = client.get(reverse("busqueda_texto"), {"q": "credito"}).content.decode()
+    assert expediente.numero in cuerpo and "<mark>crédito</mark>" in cuerpo
+    assert expediente_ajeno.numero not in cuerpo and "zapatería" not in cuerpo.lower()
+    cuerpo = client.get(reverse("busqueda_texto"), {"q": "zapateria", "provincia": "09"}).content.decode()
+    assert expediente_ajeno.numero not in cuerpo and "Ninguna página de sus expedientes" in cuerpo
+
+
+def test_por_numero_coactivado_y_cedula(documentos, usuarios, expediente):
+    abogado = usuarios["abogado"]
+    coactivado = expediente.coactivado
+    for consulta in (expediente.numero, coactivado.identificacion, "empresa prueba"):
+        assert [e.pk for e in buscar(abogado, consulta).expedientes] == [expediente.pk], consulta
+
+
+def test_filtros_de_las_facetas(documentos, ajeno, usuarios, expediente):
+    jefe = usuarios["jefe"]
+    assert {h.expediente.pk for h in buscar(jefe, "credito", {"provincia": "01"}).hits} == {expediente.pk}
+    assert buscar(jefe, "credito", {"provincia": "01", "anio": "1990"}).total == 0
+    # unknown filters and values are ignored, never passed to SQL
+    assert buscar(jefe, "credito", {"provincia": "'; drop table x; --", "otro": 1}).total == 2
+
+
+@pytest.mark.parametrize("consulta", [
+    'crédito & | ! :* ( ) <-> <2>', '"título de crédito', "crédito' OR 1=1 --",
+    "'; DROP TABLE expedientes_paginatexto; --", "-crédito", "crédito -zapatería", '"" \\ \x00 %_',
+    "título:* & !crédito", "or and not",
+])
+def test_operadores_comillas_y_sql_no_fallan(documentos, usuarios, consulta, client):
+    buscar(usuarios["jefe"], consulta)  # no exception
+    client.force_login(usuarios["abogado"])
+    assert client.get(reverse("busqueda_texto"), {"q": consulta}).status_code == 200
+    assert PaginaTexto.objects.count() == 5
+
+
+def test_consultas_imposibles_dicen_por_que(documentos, usuarios, client):
+    with pytest.raises(ConsultaInvalida, match="demasiado larga"):
+        buscar(usuarios["abogado"], "crédito " * 700)  # 5,600 characters
+    assert buscar(usuarios["abogado"], "de la").aviso.startswith("La búsqueda no tiene palabras")
+    client.force_login(usuarios["abogado"])
+    cuerpo = client.get(reverse("busqueda_texto"), {"q": "x" * 5000}).content.decode()
+    assert "demasiado larga" in cuerpo and f"como máximo {MAX_CONSULTA}" in cuerpo
+    assert client.get(reverse("busqueda_texto"), {"q": "credito", "pagina": "99999999"}).status_code == 200
+
+
+def test_conteo_con_tope(documentos, usuarios, expediente, client):
+    """More matches than TOPE_CONTEO: the count says «más de», the facets read no more."""
+    _, segundo = documentos
+    PaginaTexto.objects.bulk_create([
+        PaginaTexto(version=segundo, expediente=expediente, numero=n, texto="Embargo del vehículo",
+                    origen=OrigenTexto.NATIVO) for n in range(3, TOPE_CONTEO + 8)])
+    resultado = buscar(usuarios["abogado"], "embargo")
+    assert (resultado.total, resultado.total_exacto) == (TOPE_CONTEO, False)
+    assert len(resultado.hits) == 20 and resultado.hay_mas
+    client.force_login(usuarios["abogado"])
+    assert f"Más de {TOPE_CONTEO} páginas" in client.get(reverse("busqueda_texto"), {"q": "embargo"}).content.decode()
+    assert buscar(usuarios["abogado"], "embargo", pagina=2).hits[0].pagina_texto_id not in {
+        h.pagina_texto_id for h in resultado.hits}
+
+
+def test_ordena_por_pertinencia(documentos, usuarios, expediente, client):
+    """The page that is about the word comes first, wherever it is stored."""
+    _, segundo = documentos
+    relleno = " ".join(["providencia notificada al coactivado en su domicilio"] * 20)
+    PaginaTexto.objects.bulk_create(
+        [PaginaTexto(version=segundo, expediente=expediente, numero=n, origen=OrigenTexto.NATIVO,
+                     texto=f"{relleno} embargo {relleno}") for n in range(3, 40)]
+        + [PaginaTexto(version=segundo, expediente=expediente, numero=40, origen=OrigenTexto.NATIVO,
+                       texto="Embargo: se ordena el embargo del inmueble; inscríbase el embargo.")])
+    assert buscar(usuarios["abogado"], "embargos").hits[0].pagina == 40
+
+
+def test_busquedas_guardadas_de_cada_usuario(documentos, ajeno, usuarios, client):
+    otro, _ = ajeno
+    client.force_login(usuarios["abogado"])
+    respuesta = client.post(reverse("busqueda_guardar"), {"q": "crédito", "provincia": "01", "nombre": "Retenciones"})
+    assert respuesta.status_code == 302
+    guardada = BusquedaGuardada.objects.get()
+    assert (guardada.usuario, guardada.consulta, guardada.filtros) == (usuarios["abogado"], "crédito", {"provincia": "01"})
+    assert client.post(reverse("busqueda_guardar"), {"q": "x" * 5000}).status_code == 302
+    assert BusquedaGuardada.objects.count() == 1
+    cuerpo = client.get(reverse("busquedas_guardadas")).content.decode()
+    assert "Retenciones" in cuerpo and "provincia=01" in cuerpo
+    # another user neither sees nor deletes it (404, as if it did not exist)
+    client.force_login(otro)
+    assert "Retenciones" not in client.get(reverse("busquedas_guardadas")).content.decode()
+    assert client.post(reverse("busquedas_guardadas"), {"eliminar": guardada.pk}).status_code == 404
+    client.force_login(usuarios["abogado"])
+    assert client.post(reverse("busquedas_guardadas"), {"eliminar": guardada.pk}).status_code == 302
+    assert not BusquedaGuardada.objects.exists()
