@@ -26,10 +26,12 @@ eval "$(python scripts/devstack.py env --profile test)"
 # against their test database (tests/portal/test_cola.py), which is where their jobs are.
 
 # Every core works (pytest-xdist): each worker has its own test database (pytest-django) and
-# its own S3 bucket (portal/settings/test.py); a test file stays on one worker. PYTEST_WORKERS
-# sets how many (0: one process); an explicit -n among the arguments wins. Files are handed out
-# in collection order, where tests marked `lento` come first (tests/conftest.py).
-paralelo=(-n "${PYTEST_WORKERS:-auto}" --dist loadfile --no-loadscope-reorder)
+# its own S3 bucket (portal/settings/test.py). Tests are handed out one by one in collection
+# order (--dist load), so each worker runs its plain database tests before its transactional
+# ones, as pytest-django orders them (a transactional test ends with a flush that empties the
+# database); within each kind, tests marked `lento` come first (tests/conftest.py).
+# PYTEST_WORKERS sets how many (0: one process); an explicit -n among the arguments wins.
+paralelo=(-n "${PYTEST_WORKERS:-auto}" --dist load)
 for argumento in "$@"; do
     [[ "$argumento" == -n || "$argumento" == -n* || "$argumento" == --numprocesses* ]] && paralelo=()
 done

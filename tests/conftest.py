@@ -139,8 +139,11 @@ def limites(settings):
     return aplicar
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """Tests marked `lento` (minutes each) run first: with the suite spread over workers
     (scripts/test.sh), one started last would leave the other workers idle while it ends the
-    run alone. A stable sort: the order is the same on every worker, as pytest-xdist requires."""
+    run alone. A stable sort, run before pytest-django's own (which then puts the
+    transactional tests last, keeping this order within each kind); the order is the same on
+    every worker, as pytest-xdist requires."""
     items.sort(key=lambda item: item.get_closest_marker("lento") is None)
