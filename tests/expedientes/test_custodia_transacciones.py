@@ -78,7 +78,8 @@ def test_objeto_de_una_transaccion_abierta_no_se_retira_hasta_que_confirma(
         assert not AdjuntoVersion.objects.filter(uuid=version.uuid).exists()
         informe = custodia_conciliar(gracia=timedelta(0), eliminar=True)
         assert informe.en_curso == 1
-        assert ObjetoAlmacenado(*_par(version)) not in informe.huerfanas and informe.eliminadas == 0
+        # (other tests' orphans in this worker's bucket may go: this one must stay)
+        assert ObjetoAlmacenado(*_par(version)) not in informe.huerfanas
         assert _par(version) in versiones_en_bucket()
     finally:
         seguir.set()
