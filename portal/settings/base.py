@@ -353,6 +353,8 @@ LOGGING = {
         # ...but not the task list every manage.py command would print at start
         "procrastinate.periodic": {"level": "WARNING"},
         "procrastinate.blueprints": {"level": "WARNING"},
+        # ...nor a line per job deferred (the demo defers two per file: its progress drowned)
+        "procrastinate.jobs": {"level": "WARNING"},
     },
 }
 
