@@ -70,18 +70,21 @@ def _denegar(request, version):
     raise Http404  # as if it did not exist: no hint for someone guessing ids
 
 
-@require_GET
-def adjunto_descargar(request, uuid):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    version = (
-        AdjuntoVersion.objects.select_related("adjunto__actuacion").filter(uuid=uuid).first()
-    )
+def _version_permitida(request, uuid) -> AdjuntoVersion:
+    """The file version `uuid` if the user may download it; else a logged 404, like a missing one."""
+    version = AdjuntoVersion.objects.select_related("adjunto__actuacion").filter(uuid=uuid).first()
     if version is None:
         raise Http404
     if not policies.adjunto_version_puede_descargar(request.user, version):
         _denegar(request, version)
-    return version_servir(request, version)
+    return version
+
+
+@require_GET
+def adjunto_descargar(request, uuid):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return version_servir(request, _version_permitida(request, uuid))
 
 
 @require_GET
@@ -90,13 +93,7 @@ def lector_contenido(request, uuid):
     shown inline with the download's restrictive headers; each one logged as a reading."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    version = (
-        AdjuntoVersion.objects.select_related("adjunto__actuacion").filter(uuid=uuid).first()
-    )
-    if version is None:
-        raise Http404
-    if not policies.adjunto_version_puede_descargar(request.user, version):
-        _denegar(request, version)
+    version = _version_permitida(request, uuid)
     if version.destruida_en:
         return version_servir(request, version)  # its 410 page: the store holds nothing
     servido, datos = version, {"contenido": True}
