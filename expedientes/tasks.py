@@ -72,6 +72,14 @@ def oficios_retencion(context, trabajo_id: int) -> None:
     trabajo_ejecutar(context, trabajo_id, oficios_retencion_trabajo)
 
 
+@app.task(queue=COLA_TRABAJOS, retry=REINTENTOS, pass_context=True)
+def matriz_importar(context, trabajo_id: int) -> None:
+    """The dry run or the import of an uploaded historical matrix (expedientes.services.importacion)."""
+    from expedientes.services.importacion import matriz_importar_trabajo
+
+    trabajo_ejecutar(context, trabajo_id, matriz_importar_trabajo)
+
+
 # --------------------------------------------------------------------------- periodic
 
 

@@ -14,7 +14,7 @@ from .medidas import (
 )
 from .plantilla import ClaveDocumento, DocumentoEmitido, PlantillaDocumento
 from .transicion import Correccion, EnvioFormulario, Transicion
-from .importacion import FilaImportada, FormatoMatriz, ImportacionMatriz
+from .importacion import FilaImportada, FormatoMatriz, ImportacionMatriz, LibroPendiente
 from .lectura import BusquedaGuardada, OrigenTexto, PaginaTexto, RendicionOCR
 from .unidad import DocumentoUnidad, InformeEmitido, TipoDocumentoUnidad
 
@@ -58,6 +58,7 @@ __all__ = [
     "FilaImportada",
     "FormatoMatriz",
     "ImportacionMatriz",
+    "LibroPendiente",
     "DossierActuacion",
     "DossierInsolvencia",
     "Domicilio",

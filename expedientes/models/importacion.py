@@ -29,6 +29,30 @@ class FormatoMatriz(models.Model):
         return self.nombre
 
 
+class LibroPendiente(models.Model):
+    """An uploaded workbook waiting for its dry run and its import, which the queue's workers
+    run (expedientes.tasks.matriz_importar): the bytes live in PostgreSQL, the state every web
+    process and worker shares, not in one user's session. It enters custody only when imported
+    (a DocumentoUnidad); then, or after DIAS_PENDIENTE days unused, this row is deleted."""
+
+    DIAS_PENDIENTE = 7
+
+    usuario = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("usuario"), on_delete=models.CASCADE,
+                                related_name="+")
+    nombre_archivo = models.CharField(_("archivo"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    contenido = models.BinaryField(_("contenido"))
+    creado_en = models.DateTimeField(_("subido el"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("matriz pendiente de importar")
+        verbose_name_plural = _("matrices pendientes de importar")
+        constraints = [models.UniqueConstraint(fields=["usuario", "sha256"], name="libro_pendiente_unico")]
+
+    def __str__(self):
+        return self.nombre_archivo
+
+
 class ImportacionMatriz(models.Model):
     class Modo(models.TextChoices):
         SIMULACION = "simulacion", _("Simulación")
@@ -61,6 +85,11 @@ class ImportacionMatriz(models.Model):
     usuario = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("usuario"), null=True,
                                 on_delete=models.PROTECT, related_name="+")
     creada_en = models.DateTimeField(_("fecha"), auto_now_add=True)
+    # the workbook still waiting to be imported (a dry run's), and the queue's job that ran this one
+    libro = models.ForeignKey(LibroPendiente, verbose_name=_("matriz pendiente"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="importaciones")
+    trabajo = models.OneToOneField("portal.Trabajo", verbose_name=_("trabajo en segundo plano"), null=True,
+                                   blank=True, on_delete=models.SET_NULL, related_name="importacion")
 
     class Meta:
         verbose_name = _("importación de matriz")

@@ -18,21 +18,21 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from expedientes.custodia import custodiar
+from expedientes.custodia import ArchivoRechazado, custodiar
 from expedientes.estados import Estado
 from expedientes.formato import fecha as fecha_formatear, usd
 from expedientes.importacion import lectura
 from expedientes.importacion.lectura import Problema, columna_letra
 from expedientes.models import (
-    Coactivado, DocumentoUnidad, ExpedientePage, FilaImportada, FormatoMatriz, ImportacionMatriz, Pago,
-    TipoDocumentoUnidad,
+    Coactivado, DocumentoUnidad, ExpedientePage, FilaImportada, FormatoMatriz, ImportacionMatriz, LibroPendiente,
+    Pago, TipoDocumentoUnidad,
 )
 from permisos.custodia import Accion, registro_anotar
 
@@ -40,6 +40,8 @@ from .expedientes import PATRON_NUMERO, _numero_legado, numero_formatear
 from .masivo import FilaExpediente, PagoMasivo, expedientes_insertar
 
 PERMISO = "expedientes.importar_matriz"
+TAMANO_MAXIMO = 20 * 1024 * 1024
+TRABAJO_IMPORTACION = "importacion_matriz"
 _NUMERO_CORTO = re.compile(r"^(\d{1,6})\s*[-/]\s*(\d{4})$")  # «45-2014», «0045/2014»
 
 
@@ -249,9 +251,13 @@ def _filas_masivas(filas: list[FilaLeida], *, corte: date, nombre_archivo: str, 
 
 
 def matriz_importar(*, contenido: bytes, nombre_archivo: str, usuario, corte: date | None = None,
-                    simular: bool = False, mapeos: dict | None = None, progreso=None) -> ImportacionMatriz:
+                    simular: bool = False, mapeos: dict | None = None, progreso=None,
+                    libro: LibroPendiente | None = None, trabajo_id: int | None = None) -> ImportacionMatriz:
     """Analyse the workbook and, unless `simular` or a problem was found, import it whole.
-    Always returns the recorded ImportacionMatriz (its problems, counts and state)."""
+    Always returns the recorded ImportacionMatriz (its problems, counts and state).
+    `libro`: the pending workbook these bytes came from (a dry run keeps pointing at it; a real
+    import deletes it); `trabajo_id`: the queue's job running this, recorded with the result in
+    the same transaction (a retried job finds it: matriz_importar_trabajo)."""
     if not puede_importar(usuario):
         raise PermissionDenied("No tiene permiso para importar matrices históricas.")
     avisar = progreso or (lambda texto: None)
@@ -268,6 +274,7 @@ def matriz_importar(*, contenido: bytes, nombre_archivo: str, usuario, corte: da
         mapeo={h.nombre: {"firma": h.firma, "fila_cabecera": h.fila_cabecera, "cabeceras": list(h.cabeceras.values()),
                           "mapeo": h.mapeo} for h in analisis.libro.hojas},
         formato=FormatoMatriz.objects.filter(firma__in=[h.firma for h in analisis.libro.hojas]).first(),
+        trabajo_id=trabajo_id, libro=libro if simular else None,
     )
     R = ImportacionMatriz.Resultado
     if analisis.problemas:
@@ -296,6 +303,8 @@ def matriz_importar(*, contenido: bytes, nombre_archivo: str, usuario, corte: da
             importacion.coactivados_creados = coactivados
             importacion.pagos_creados = sum(len(m.pagos) for m in masivas)
             importacion.save(update_fields=["expedientes_creados", "coactivados_creados", "pagos_creados"])
+            if libro is not None:  # in custody now: the pending copy goes
+                LibroPendiente.objects.filter(pk=libro.pk).delete()
             # last: the custody log's append lock lasts until this transaction ends
             registro_anotar(accion=Accion.IMPORTACION, usuario=usuario, objeto=f"Matriz «{nombre_archivo}»",
                             sha256=documento.sha256,
@@ -310,6 +319,92 @@ def matriz_importar(*, contenido: bytes, nombre_archivo: str, usuario, corte: da
         # another import (or an opening) took one of these numbers or receipts meanwhile: nothing was kept
         raise ValidationError("Otra importación registró alguno de estos procesos al mismo tiempo. No se importó "
                               "nada: vuelva a revisar el archivo.") from None
+
+
+def libro_pendiente_guardar(*, contenido: bytes, nombre_archivo: str, usuario) -> LibroPendiente:
+    """Keep an uploaded workbook for the queue's workers (the same file twice by the same user is
+    one row). Workbooks left unused for LibroPendiente.DIAS_PENDIENTE days are deleted here."""
+    if not puede_importar(usuario):
+        raise PermissionDenied("No tiene permiso para importar matrices históricas.")
+    if not contenido:
+        raise ValidationError("El archivo está vacío.")
+    if len(contenido) > TAMANO_MAXIMO:
+        raise ValidationError(f"El archivo supera {TAMANO_MAXIMO // 2**20} MB: divídalo por años.")
+    LibroPendiente.objects.filter(
+        creado_en__lt=timezone.now() - timedelta(days=LibroPendiente.DIAS_PENDIENTE)).delete()
+    libro, _ = LibroPendiente.objects.update_or_create(
+        usuario=usuario, sha256=hashlib.sha256(contenido).hexdigest(),
+        defaults={"contenido": contenido, "nombre_archivo": nombre_archivo[:255]})
+    return libro
+
+
+def matriz_importar_pedir(*, libro: LibroPendiente, usuario, corte: date | None, simular: bool,
+                          mapeos: dict | None = None):
+    """Queue the dry run or the import of a pending workbook: a portal.Trabajo whose page shows
+    its progress and then links to the result (expedientes.tasks.matriz_importar)."""
+    from expedientes.tasks import matriz_importar as tarea
+    from portal.trabajos import trabajo_crear
+
+    if not puede_importar(usuario) or libro.usuario_id != usuario.pk:
+        raise PermissionDenied("No tiene permiso para importar matrices históricas.")
+    accion = "Revisión" if simular else "Importación"
+    return trabajo_crear(
+        tipo=TRABAJO_IMPORTACION, usuario=usuario, titulo=f"{accion} de la matriz «{libro.nombre_archivo}»",
+        parametros={"libro_id": libro.pk, "corte": corte.isoformat() if corte else None, "simular": simular,
+                    "mapeos": mapeos or {}},
+        tarea=tarea)
+
+
+def matriz_importar_trabajo(trabajo_id: int, *, progreso=None) -> ImportacionMatriz | None:
+    """What the queue's task runs. Safe to run twice: a job whose import is recorded (the same
+    transaction as the rows) only closes its record. A workbook that cannot be imported ends the
+    job as failed with the reason (no retry can change it); an unavailable store or antivirus
+    raises, and the queue tries again."""
+    from portal.models import Trabajo
+    from portal.trabajos import trabajo_avanzar, trabajo_empezar, trabajo_fallar, trabajo_terminar
+
+    trabajo = Trabajo.objects.select_related("creado_por").get(pk=trabajo_id)
+    p = trabajo.parametros
+    hecha = ImportacionMatriz.objects.filter(trabajo_id=trabajo_id).first()
+    if hecha is None:
+        libro = LibroPendiente.objects.filter(pk=p["libro_id"]).first()
+        if libro is None:
+            trabajo_fallar(trabajo_id, error="El archivo ya no está disponible (se importó o pasó más de "
+                                             f"{LibroPendiente.DIAS_PENDIENTE} días): vuelva a subirlo.")
+            return None
+        trabajo_empezar(trabajo_id, mensaje=f"Leyendo «{libro.nombre_archivo}»")
+        pasos = 0
+
+        def avisar(texto):
+            nonlocal pasos
+            pasos += 1
+            trabajo_avanzar(trabajo_id, pasos, None, texto)
+            if progreso:
+                progreso(texto)
+
+        try:
+            hecha = matriz_importar(
+                contenido=bytes(libro.contenido), nombre_archivo=libro.nombre_archivo, usuario=trabajo.creado_por,
+                corte=date.fromisoformat(p["corte"]) if p.get("corte") else None, simular=p["simular"],
+                mapeos=p.get("mapeos") or None, progreso=avisar, libro=libro, trabajo_id=trabajo_id)
+        except ArchivoRechazado as rechazo:
+            if rechazo.temporal:
+                raise
+            trabajo_fallar(trabajo_id, error=rechazo.mensaje)
+            return None
+        except (ValidationError, PermissionDenied) as error:
+            trabajo_fallar(trabajo_id, error=" ".join(getattr(error, "messages", [str(error)])))
+            return None
+    trabajo_terminar(trabajo_id, resultado={"importacion": hecha.pk, "estado": hecha.estado},
+                     mensaje=importacion_resumen(hecha))
+    return hecha
+
+
+def importacion_resumen(i: ImportacionMatriz) -> str:
+    simulada = i.modo == ImportacionMatriz.Modo.SIMULACION
+    return (f"{i.get_estado_display()}: {i.filas_leidas} filas leídas, {i.expedientes_creados} expedientes "
+            f"{'a crear' if simulada else 'creados'}, {i.pagos_creados} pagos, {i.sin_cambios} sin cambios, "
+            f"{len(i.problemas)} problema{'' if len(i.problemas) == 1 else 's'}.")
 
 
 def formato_guardar(*, nombre: str, firma: str, cabeceras: list[str], mapeo: dict, usuario) -> FormatoMatriz:

@@ -194,9 +194,6 @@ def medida_levantar(*, medida: MedidaCautelar, fecha: date, usuario, firmante=No
     return medida
 
 
-# Refusals that say nothing about the expediente: the store or the antivirus is down. The run
-# stops there; running it again resumes, since an entity with an open letter is skipped.
-INTERRUPCIONES = ("antivirus_no_disponible", "almacen_no_disponible")
 
 
 class OficiosInterrumpidos(Exception):
@@ -223,7 +220,9 @@ def oficios_retencion_masivos(*, expedientes, entidades=(Entidad.SUPERINTENDENCI
                 resultado["oficios"].append(medida_ordenar(expediente=expediente, entidad=entidad,
                                                            usuario=usuario, fecha=fecha, firmante=firmante))
             except ArchivoRechazado as error:
-                if error.codigo in INTERRUPCIONES:
+                # the store or the antivirus is down: stop here; running again resumes, since an
+                # entity with an open letter is skipped
+                if error.temporal:
                     raise OficiosInterrumpidos(resultado, expediente.numero, error.mensaje) from error
                 resultado["omitidos"].append((expediente.numero, error.mensaje))
                 break

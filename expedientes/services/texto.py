@@ -36,8 +36,6 @@ logger = logging.getLogger(__name__)
 
 # texto_detalle of a passing failure: `textos_extraer` tries these versions again.
 TEMPORAL = "Falla temporal: "
-# the custody pipeline's refusals of the rendition that a later try may not meet
-RECHAZOS_TEMPORALES = frozenset({"almacen_no_disponible", "antivirus_no_disponible"})
 USUARIO = "textos"  # the custody log's name for this background work
 
 
@@ -147,7 +145,7 @@ def _extraer(version: AdjuntoVersion) -> None:
                 custodiar(flujo=flujo, nombre=f"{base} (OCR).pdf",
                           registrar=lambda custodiado: _registrar(version_id, lectura, custodiado))
         except ArchivoRechazado as rechazo:
-            if rechazo.codigo in RECHAZOS_TEMPORALES:
+            if rechazo.temporal:
                 _temporal_registrar(version_id, rechazo)
                 raise
             # e.g. the OCR'd PDF over the size limit: keep the text, say why there is no PDF

@@ -2,10 +2,10 @@
 runs, a new import (upload → dry run), and a run's detail: its problems by sheet, row and
 column, the proposed column mapping per sheet (editable, saved per layout), and the
 confirmation that imports. Only who holds expedientes.importar_matriz; anyone else: 404.
-Between the dry run and the confirmation the workbook waits in the user's session (it enters
-custody only when imported)."""
-
-import base64
+The dry run and the import run on the queue (a big matrix takes longer than a request should):
+each screen action queues a job and sends the user to its page, which shows the progress and
+links to the result. Between the dry run and the import the workbook waits in the database
+(LibroPendiente), shared by every web process and worker; it enters custody only when imported."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -16,17 +16,16 @@ from django.urls import reverse
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from expedientes.custodia import ArchivoRechazado
 from expedientes.importacion.lectura import CAMPOS
 from expedientes.informes.emision import documento_unidad_puede_descargar
 from expedientes.models import ImportacionMatriz
-from expedientes.services.importacion import formato_guardar, matriz_importar, puede_importar
-
-TAMANO_MAXIMO = 20 * 1024 * 1024
-
-
-def _sesion_clave(sha256: str) -> str:
-    return f"matriz_{sha256}"
+from expedientes.services.importacion import (
+    TAMANO_MAXIMO,
+    formato_guardar,
+    libro_pendiente_guardar,
+    matriz_importar_pedir,
+    puede_importar,
+)
 
 
 class _ImportacionMixin(WagtailAdminTemplateMixin):
@@ -71,19 +70,18 @@ class ImportacionNuevaView(_ImportacionMixin, TemplateView):
         error = None
         if archivo is None:
             error = "Elija el archivo de Excel (.xlsx) de la matriz."
-        elif archivo.size > TAMANO_MAXIMO:
-            error = "El archivo supera 20 MB: divídalo por años."
+        elif archivo.size > TAMANO_MAXIMO:  # before reading it into memory
+            error = f"El archivo supera {TAMANO_MAXIMO // 2**20} MB: divídalo por años."
         if error is None:
             try:
                 corte = _fecha(request.POST.get("corte"))
-                contenido = archivo.read()
-                importacion = matriz_importar(contenido=contenido, nombre_archivo=archivo.name, usuario=request.user,
-                                              corte=corte, simular=True)
+                libro = libro_pendiente_guardar(contenido=archivo.read(), nombre_archivo=archivo.name,
+                                                usuario=request.user)
+                trabajo = matriz_importar_pedir(libro=libro, usuario=request.user, corte=corte, simular=True)
             except ValidationError as e:
                 error = " ".join(e.messages)
             else:
-                request.session[_sesion_clave(importacion.sha256)] = base64.b64encode(contenido).decode()
-                return redirect("importacion_detalle", importacion.pk)
+                return redirect("trabajo_detalle", trabajo.pk)
         return self.render_to_response(self.get_context_data(error=error))
 
 
@@ -94,16 +92,18 @@ class ImportacionDetalleView(_ImportacionMixin, TemplateView):
     def dispatch(self, request, *args, **kwargs):
         if not puede_importar(request.user):
             raise Http404
-        self.importacion = get_object_or_404(ImportacionMatriz.objects.select_related("usuario", "documento"),
-                                             pk=kwargs["importacion_id"])
+        self.importacion = get_object_or_404(
+            ImportacionMatriz.objects.select_related("usuario", "documento", "libro").defer("libro__contenido"),
+            pk=kwargs["importacion_id"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_subtitle(self):
         return self.importacion.nombre_archivo
 
-    def _contenido(self):
-        guardado = self.request.session.get(_sesion_clave(self.importacion.sha256))
-        return base64.b64decode(guardado) if guardado else None
+    def _pendiente(self) -> bool:
+        """A dry run of this user whose workbook still waits: it may be run again or imported."""
+        i = self.importacion
+        return i.modo == ImportacionMatriz.Modo.SIMULACION and i.libro_id is not None and i.usuario_id == self.request.user.pk
 
     def get_context_data(self, **kwargs):
         i = self.importacion
@@ -113,34 +113,24 @@ class ImportacionDetalleView(_ImportacionMixin, TemplateView):
                           "cabeceras": hoja["cabeceras"],
                           "campos": [(c, etiqueta, requerido, hoja["mapeo"].get(c, ""))
                                      for c, (etiqueta, requerido) in CAMPOS.items()]})
-        pendiente = (i.modo == ImportacionMatriz.Modo.SIMULACION and self._contenido() is not None
-                     and i.usuario_id == self.request.user.pk)
+        pendiente = self._pendiente()
         descargable = i.documento is not None and documento_unidad_puede_descargar(self.request.user, i.documento)
         return super().get_context_data(importacion=i, hojas=hojas, pendiente=pendiente, descargable=descargable,
                                         **kwargs)
 
     def post(self, request, *args, **kwargs):
         i = self.importacion
-        contenido = self._contenido()
-        if contenido is None or i.modo != ImportacionMatriz.Modo.SIMULACION or i.usuario_id != request.user.pk:
+        if not self._pendiente():
             messages.error(request, "Vuelva a subir el archivo: la simulación ya no está disponible.")
             return redirect("importacion_nueva")
         try:
             mapeos = self._mapeos(request.POST)
-            simular = request.POST.get("accion") != "confirmar"
-            nueva = matriz_importar(contenido=contenido, nombre_archivo=i.nombre_archivo, usuario=request.user,
-                                    corte=i.corte, simular=simular, mapeos=mapeos)
+            trabajo = matriz_importar_pedir(libro=i.libro, usuario=request.user, corte=i.corte, mapeos=mapeos,
+                                            simular=request.POST.get("accion") != "confirmar")
         except ValidationError as e:
             messages.error(request, " ".join(e.messages))
             return redirect("importacion_detalle", i.pk)
-        except ArchivoRechazado as rechazo:
-            messages.error(request, rechazo.mensaje)
-            return redirect("importacion_detalle", i.pk)
-        if not simular and nueva.estado == ImportacionMatriz.Resultado.IMPORTADA:
-            request.session.pop(_sesion_clave(i.sha256), None)
-            messages.success(request, f"Matriz importada: {nueva.expedientes_creados} expedientes, "
-                                      f"{nueva.pagos_creados} pagos; el archivo quedó en custodia.")
-        return redirect("importacion_detalle", nueva.pk)
+        return redirect("trabajo_detalle", trabajo.pk)
 
     def _mapeos(self, datos) -> dict:
         """The mapping edited on screen, per sheet; saved as a layout when it is given a name."""

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
@@ -16,10 +17,17 @@ from openpyxl import Workbook
 from expedientes.estados import Estado
 from expedientes.importacion import lectura
 from expedientes.models import (
-    Coactivado, DocumentoUnidad, ExpedientePage, FilaImportada, ImportacionMatriz, Pago, TituloCredito,
-    Transicion,
+    Coactivado, DocumentoUnidad, ExpedientePage, FilaImportada, ImportacionMatriz, LibroPendiente, Pago,
+    TituloCredito, Transicion,
 )
-from expedientes.services.importacion import formato_guardar, matriz_importar
+from expedientes.services.importacion import (
+    TRABAJO_IMPORTACION,
+    formato_guardar,
+    libro_pendiente_guardar,
+    matriz_importar,
+    matriz_importar_pedir,
+    matriz_importar_trabajo,
+)
 from expedientes.services.masivo import FilaExpediente, arbol_verificar, expedientes_insertar
 from permisos.models import RegistroCustodia
 from tests.factories import cedula_valida, expediente_crear
@@ -275,6 +283,18 @@ def test_comando(importador, tmp_path):
         call_command("matriz_importar", str(malo), "--usuario", "secretaria", stdout=io.StringIO())
 
 
+def _trabajo_correr(respuesta):
+    """The job the screen queued, run here as the queue's task would (the real worker runs one in
+    tests/portal/test_cola.py); its page then links to the result."""
+    from portal.models import Trabajo
+
+    assert respuesta.status_code == 302, respuesta.content.decode()[-3000:]
+    trabajo = Trabajo.objects.get(pk=int(respuesta["Location"].rstrip("/").rsplit("/", 1)[1]))
+    assert respuesta["Location"] == reverse("trabajo_detalle", args=[trabajo.pk])
+    assert trabajo.tipo == TRABAJO_IMPORTACION and trabajo.job_id
+    return matriz_importar_trabajo(trabajo.pk), trabajo
+
+
 def test_pantallas(client, usuarios):
     contenido = _bytes(libro_2014(_cedulas(5)))
     client.force_login(usuarios["abogado"])
@@ -285,22 +305,61 @@ def test_pantallas(client, usuarios):
     archivo = io.BytesIO(contenido)
     archivo.name = "enero-2014.xlsx"
     respuesta = client.post(reverse("importacion_nueva"), {"archivo": archivo, "corte": "31/12/2014"})
-    assert respuesta.status_code == 302, respuesta.content.decode()[-3000:]
-    simulada = ImportacionMatriz.objects.get()
-    assert respuesta.status_code == 302 and respuesta["Location"] == reverse("importacion_detalle", args=[simulada.pk])
-    pagina = client.get(respuesta["Location"]).content.decode()
+    assert not ImportacionMatriz.objects.exists()  # queued, not run in the request
+    simulada, trabajo = _trabajo_correr(respuesta)
+    assert simulada == ImportacionMatriz.objects.get() and simulada.trabajo_id == trabajo.pk
+    pagina = client.get(reverse("trabajo_detalle", args=[trabajo.pk])).content.decode()
+    assert "Terminado" in pagina and reverse("importacion_detalle", args=[simulada.pk]) in pagina
+    pagina = client.get(reverse("importacion_detalle", args=[simulada.pk])).content.decode()
     assert "Hoja oculta: se omite." in pagina and "Confirmar e importar 5 expedientes" in pagina
-    otro = Client()  # the workbook waits in the secretaria's session: the abogado uses another one
+    otro = Client()
     otro.force_login(usuarios["abogado"])
     assert otro.get(reverse("importacion_detalle", args=[simulada.pk])).status_code == 404
     assert otro.post(reverse("importacion_detalle", args=[simulada.pk]), {"accion": "confirmar"}).status_code == 404
+    assert otro.get(reverse("trabajo_detalle", args=[trabajo.pk])).status_code == 404
     prefijo = simulada.mapeo["ENERO 2014"]["firma"][:12]
     campos = {f"{prefijo}_{c}": h for c, h in simulada.mapeo["ENERO 2014"]["mapeo"].items()}
     respuesta = client.post(reverse("importacion_detalle", args=[simulada.pk]), {"accion": "confirmar", **campos})
-    real = ImportacionMatriz.objects.exclude(pk=simulada.pk).get()
+    real, _ = _trabajo_correr(respuesta)
+    assert real == ImportacionMatriz.objects.exclude(pk=simulada.pk).get()
     assert real.estado == R.IMPORTADA and ExpedientePage.objects.count() == 5
+    # the pending workbook went into custody: the dry run can no longer be confirmed
+    assert not LibroPendiente.objects.exists()
+    simulada.refresh_from_db()
+    assert simulada.libro_id is None
+    assert "Confirmar e importar" not in client.get(reverse("importacion_detalle", args=[simulada.pk])).content.decode()
     assert "Importada" in client.get(reverse("importacion_lista")).content.decode()
     # the workbook kept in custody is one click away, through the permission-checked view
     enlace = reverse("informes_documento", args=[real.documento.uuid])
     assert enlace in client.get(reverse("importacion_detalle", args=[real.pk])).content.decode()
     assert client.get(enlace).status_code == 200
+
+
+def test_trabajo_repetido_y_archivo_que_ya_no_esta(importador):
+    """At-least-once delivery: the same job run again closes its record with the import it already
+    made; a job whose workbook is gone fails with the reason, and a bad file fails once, clearly."""
+    from portal.models import EstadoTrabajo, Trabajo
+
+    libro = libro_pendiente_guardar(contenido=_bytes(libro_2014(_cedulas(5))), nombre_archivo="e.xlsx",
+                                    usuario=importador)
+    trabajo = matriz_importar_pedir(libro=libro, usuario=importador, corte=CORTE, simular=False)
+    real = matriz_importar_trabajo(trabajo.pk)
+    assert real.estado == R.IMPORTADA and not LibroPendiente.objects.exists()
+    assert matriz_importar_trabajo(trabajo.pk) == real  # run again: nothing new
+    assert ImportacionMatriz.objects.count() == 1 and ExpedientePage.objects.count() == 5
+    assert Trabajo.objects.get(pk=trabajo.pk).estado == EstadoTrabajo.TERMINADO
+
+    otro = matriz_importar_pedir(libro=libro, usuario=importador, corte=CORTE, simular=False)
+    assert matriz_importar_trabajo(otro.pk) is None
+    otro.refresh_from_db()
+    assert otro.estado == EstadoTrabajo.FALLIDO and "vuelva a subirlo" in otro.error
+
+    roto = libro_pendiente_guardar(contenido=b"PK\x03\x04 no es un libro", nombre_archivo="roto.xlsx",
+                                   usuario=importador)
+    trabajo = matriz_importar_pedir(libro=roto, usuario=importador, corte=CORTE, simular=True)
+    revisada = matriz_importar_trabajo(trabajo.pk)  # not a workbook: a problem the user reads, not a crash
+    assert revisada.estado == R.CON_PROBLEMAS and revisada.problemas
+    trabajo.refresh_from_db()
+    assert trabajo.estado == EstadoTrabajo.TERMINADO and "1 problema." in trabajo.mensaje
+    with pytest.raises(ValidationError, match="supera 20 MB"):
+        libro_pendiente_guardar(contenido=b"x" * (20 * 2**20 + 1), nombre_archivo="grande.xlsx", usuario=importador)

@@ -179,3 +179,25 @@ def test_un_trabajo_atascado_sin_intentos_restantes_queda_fallido(usuarios, tasa
     assert _job(trabajo.job_id) == ("failed", 5)  # the fifth attempt counted, none left
     trabajo.refresh_from_db()
     assert trabajo.estado == EstadoTrabajo.FALLIDO and "se detuvo sin terminar" in trabajo.error
+
+
+def test_la_importacion_de_una_matriz_corre_en_el_trabajador_real(usuarios, cola):
+    """The screen's import is a job: the real worker reads the pending workbook from the database,
+    imports it, and the job's record links to the result."""
+    from expedientes.models import ExpedientePage, ImportacionMatriz, LibroPendiente
+    from expedientes.services.importacion import libro_pendiente_guardar, matriz_importar_pedir
+    from tests.informes.test_importacion import _bytes, _cedulas, libro_2014
+
+    secretaria = usuarios["secretaria"]
+    libro = libro_pendiente_guardar(contenido=_bytes(libro_2014(_cedulas(5))), nombre_archivo="enero-2014.xlsx",
+                                    usuario=secretaria)
+    trabajo = matriz_importar_pedir(libro=libro, usuario=secretaria, corte=date(2014, 12, 31), simular=False)
+    cola()
+    _esperar(lambda: Trabajo.objects.get(pk=trabajo.pk).estado in (EstadoTrabajo.TERMINADO, EstadoTrabajo.FALLIDO),
+             "la importación terminó")
+    trabajo.refresh_from_db()
+    assert trabajo.estado == EstadoTrabajo.TERMINADO, trabajo.error
+    importacion = ImportacionMatriz.objects.get(pk=trabajo.resultado["importacion"])
+    assert importacion.estado == ImportacionMatriz.Resultado.IMPORTADA and importacion.trabajo_id == trabajo.pk
+    assert ExpedientePage.objects.filter(fila_importada__importacion=importacion).count() == 5
+    assert not LibroPendiente.objects.exists() and importacion.documento.sha256

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from expedientes.custodia import ArchivoRechazado
-from expedientes.services.importacion import mapeos_de_formato, matriz_importar
+from expedientes.services.importacion import importacion_resumen, mapeos_de_formato, matriz_importar
 
 
 class Command(BaseCommand):
@@ -54,11 +54,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  aviso  {_lugar(aviso)}{aviso['mensaje']}")
         for problema in importacion.problemas:
             self.stdout.write(f"  ERROR  {_lugar(problema)}{problema['mensaje']}")
-        self.stdout.write(
-            f"{importacion.get_estado_display()}: {importacion.filas_leidas} filas leídas, "
-            f"{importacion.expedientes_creados} expedientes {'a crear' if simular else 'creados'}, "
-            f"{importacion.pagos_creados} pagos, {importacion.sin_cambios} sin cambios, "
-            f"{len(importacion.problemas)} problemas (importación N.º {importacion.pk}).")
+        self.stdout.write(f"{importacion_resumen(importacion)[:-1]} (importación N.º {importacion.pk}).")
         if importacion.problemas:
             raise CommandError("No se importó nada: corrija los problemas y vuelva a intentarlo.")
 
