@@ -77,3 +77,28 @@ def test_los_demas_no_ven_ningun_expediente(client, usuarios, expediente, quien)
     client.force_login(usuarios[quien])
     assert not _ve(client, expediente)
     assert expediente.numero not in client.get(reverse("expedientes_listado")).content.decode()
+
+
+def test_los_ids_visibles_son_los_del_q_de_la_politica(usuarios, expediente, ajeno):
+    """ids_expedientes_visibles (the search's shortcut) gives exactly what q_expedientes keeps,
+    or None when the Q must decide (unit-wide roles, superuser); a lawyer's group grant counts."""
+    from django.contrib.auth.models import Group
+    from guardian.shortcuts import assign_perm
+
+    from expedientes.models import ExpedientePage
+
+    def por_q(usuario):
+        return set(ExpedientePage.objects.filter(policies.q_expedientes(usuario)).values_list("pk", flat=True))
+
+    for nombre, usuario in usuarios.items():
+        ids = policies.ids_expedientes_visibles(usuario, 1000)
+        if ids is not None:
+            assert set(ids) == por_q(usuario), nombre
+    assert set(policies.ids_expedientes_visibles(usuarios["abogado"], 1000)) == {expediente.pk}
+    assert policies.ids_expedientes_visibles(usuarios["jefe"], 1000) is None
+    equipo = Group.objects.create(name="Equipo de apoyo")
+    usuarios["abogado"].groups.add(equipo)
+    assign_perm("expedientes.view_expedientepage", equipo, ajeno)
+    assert set(policies.ids_expedientes_visibles(usuarios["abogado"], 1000)) == {expediente.pk, ajeno.pk} \
+        == por_q(usuarios["abogado"])
+    assert policies.ids_expedientes_visibles(usuarios["abogado"], 1) is None  # over the limit: the Q decides
