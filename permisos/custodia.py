@@ -70,11 +70,23 @@ def registro_hash(campos: dict) -> str:
     return hashlib.sha256(texto.encode()).hexdigest()
 
 
-def _cadena_bloquear() -> None:
+def _cadena_bloquear(expediente_id: int | None) -> None:
     """Serialise appends until the transaction ends, so each one reads the true last entry.
-    SQLite (a bare local `manage.py`, never the run or test commands) has one writer anyway."""
+    SQLite (a bare local `manage.py`, never the run or test commands) has one writer anyway.
+
+    Before the lock, the row locks this transaction would otherwise take while holding it:
+    Django's foreign keys are checked at commit, and each check locks the referenced row (FOR
+    KEY SHARE). Taken under the append lock, such a check waits for a service holding that
+    expediente FOR UPDATE, which waits for the append lock: a deadlock (seen in the demo: the
+    OCR worker's pages against a payment). So the pending checks run now, and the entry's own
+    expediente is locked the same way, before the append lock."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # fires the checks pending so far
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # and back to Django's default
+            if expediente_id is not None:
+                cursor.execute("SELECT 1 FROM expedientes_expedientepage WHERE page_ptr_id = %s FOR KEY SHARE",
+                               [expediente_id])
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", _CERROJO)
 
 
@@ -103,7 +115,7 @@ def registro_anotar(*, accion: str, usuario=None, expediente=None, objeto: str =
         datos=datos_normalizar(datos or {}),
     )
     with transaction.atomic():
-        _cadena_bloquear()
+        _cadena_bloquear(registro.expediente_id)
         ultimo = RegistroCustodia.objects.order_by("-secuencia").values_list("secuencia", "hash").first()
         registro.secuencia, registro.hash_anterior = (ultimo[0] + 1, ultimo[1]) if ultimo else (1, GENESIS)
         registro.registrado_en = timezone.now()  # under the lock: time follows the sequence

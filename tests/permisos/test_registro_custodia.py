@@ -365,3 +365,64 @@ def test_filtros_invalidos_no_exportan(client, usuarios, eventos):
     assert respuesta.status_code == 302 and respuesta["Location"].startswith(URL)
     assert client.get(f"{URL}exportar/pdf/").status_code == 404
     assert not _registros(Accion.EXPORTACION).exists()
+
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_sin_interbloqueo_entre_un_registro_y_un_servicio_con_el_expediente_bloqueado(usuarios, expediente):
+    """A background job logs an act on an expediente (the entry's foreign key is checked at
+    commit, locking the expediente's row) while a service holds that expediente FOR UPDATE and
+    then logs too. The job waits for the row before taking the append lock, so both finish;
+    before the fix PostgreSQL killed one of them as a deadlock (seen in the demo with the OCR
+    worker)."""
+    import time
+
+    from django.db import connections
+
+    from expedientes.models import ExpedientePage
+
+    bloqueado, errores = threading.Event(), []
+
+    def _espera_alguien():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                           "AND wait_event_type = 'Lock'")
+            return cursor.fetchone()[0]
+
+    def servicio():
+        try:
+            with transaction.atomic():
+                ExpedientePage.objects.select_for_update().get(pk=expediente.pk)
+                bloqueado.set()
+                fin = time.monotonic() + 30
+                while not _espera_alguien() and time.monotonic() < fin:
+                    time.sleep(0.05)
+                registro_anotar(accion=Accion.CAMBIO_ESTADO, usuario=usuarios["jefe"], expediente=expediente,
+                                objeto="servicio")
+        except Exception as error:  # noqa: BLE001
+            errores.append(error)
+        finally:
+            connections.close_all()
+
+    def trabajo():
+        try:
+            bloqueado.wait(30)
+            with transaction.atomic():
+                registro_anotar(accion=Accion.TRABAJO, expediente=expediente, objeto="trabajo",
+                                usuario_nombre="cola")
+        except Exception as error:  # noqa: BLE001
+            errores.append(error)
+        finally:
+            connections.close_all()
+
+    hilos = [threading.Thread(target=servicio), threading.Thread(target=trabajo)]
+    for hilo in hilos:
+        hilo.start()
+    for hilo in hilos:
+        hilo.join(60)
+    assert not errores, errores
+    from permisos.models import RegistroCustodia
+
+    assert set(RegistroCustodia.objects.filter(objeto__in=["servicio", "trabajo"]).values_list("objeto", flat=True)) \
+        == {"servicio", "trabajo"}
