@@ -380,15 +380,9 @@ def test_sin_interbloqueo_entre_un_registro_y_un_servicio_con_el_expediente_bloq
     from django.db import connections
 
     from expedientes.models import ExpedientePage
+    from tests.portal.test_cola import _alguien_espera_un_bloqueo
 
     bloqueado, errores = threading.Event(), []
-
-    def _espera_alguien():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_stat_clear_snapshot()")
-            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                           "AND wait_event_type = 'Lock'")
-            return cursor.fetchone()[0]
 
     def servicio():
         try:
@@ -396,7 +390,7 @@ def test_sin_interbloqueo_entre_un_registro_y_un_servicio_con_el_expediente_bloq
                 ExpedientePage.objects.select_for_update().get(pk=expediente.pk)
                 bloqueado.set()
                 fin = time.monotonic() + 30
-                while not _espera_alguien() and time.monotonic() < fin:
+                while not _alguien_espera_un_bloqueo() and time.monotonic() < fin:
                     time.sleep(0.05)
                 registro_anotar(accion=Accion.CAMBIO_ESTADO, usuario=usuarios["jefe"], expediente=expediente,
                                 objeto="servicio")
