@@ -21,7 +21,7 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
-from django_otp.oath import totp
+from django_otp.oath import hotp, totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.users.models import UserProfile
 
@@ -147,16 +147,18 @@ def test_jefe_se_registra_y_luego_verifica_su_codigo(client, usuarios, otp):
     respuesta = client.get("/admin/pages/")
     assert respuesta["Location"] == "/acceso/verificar/?next=%2Fadmin%2Fpages%2F"
     assert client.get("/acceso/registrar/")["Location"].startswith("/acceso/verificar/")
-    respuesta = client.post("/acceso/verificar/", {"codigo": _codigo(dispositivo), "next": "/admin/"})
+    # the very code accepted above (by its time step, so a step boundary in between changes nothing)
+    usado = f"{hotp(dispositivo.bin_key, dispositivo.last_t, digits=dispositivo.digits):06d}"
+    siguiente = f"{hotp(dispositivo.bin_key, dispositivo.last_t + 1, digits=dispositivo.digits):06d}"
+    respuesta = client.post("/acceso/verificar/", {"codigo": usado, "next": "/admin/"})
     assert "El código no es válido o ya se usó" in respuesta.content.decode()  # used once
     # right after a wrong code, django-otp's throttle refuses even the right one
-    respuesta = client.post("/acceso/verificar/", {"codigo": _codigo(dispositivo, 1), "next": "/admin/"})
+    respuesta = client.post("/acceso/verificar/", {"codigo": siguiente, "next": "/admin/"})
     assert "Demasiados códigos incorrectos" in respuesta.content.decode()
     assert client.get("/admin/").status_code == 302
     dispositivo.refresh_from_db()
     dispositivo.throttle_reset()
-    respuesta = client.post("/acceso/verificar/", {"codigo": _codigo(dispositivo, 1),
-                                                   "next": "/admin/pages/"})
+    respuesta = client.post("/acceso/verificar/", {"codigo": siguiente, "next": "/admin/pages/"})
     assert respuesta["Location"] == "/admin/pages/"
     assert client.get("/admin/").status_code == 200
 
