@@ -15,7 +15,8 @@ N × P pages of generated Spanish legal text (about --palabras words each, a Zip
 vocabulary of ~3,000 words). PostgreSQL computes each page's tsvector (the generated column)
 during the COPY and the index (RUM when the extension is there) is built afterwards, as a
 bulk import would. Planted words:
-- «crédito»: in half the pages (the common word),
+- «crédito»: in half the pages (the common word), repeated on a page with probability 0.4 each
+  time (twice or more in 40 % of them, 8 times or more in 0.16 %: the ranking has an order),
 - «usufructuario»: in 1 page of 10,000 (the rare word),
 - «embargo» in 10 % and «vehículo» in 5 %, independently: «embargo vehículo» (two words, AND).
 
@@ -104,9 +105,12 @@ class Textos:
     def pagina(self) -> str:
         rng = self.rng
         palabras = rng.choices(self.vocabulario, cum_weights=self.acumulados, k=self.n)
-        for palabra, p in (("crédito", .5), ("usufructuario", .0001), ("embargo", .1), ("vehículo", .05)):
+        for palabra, p, otra_vez in (("crédito", .5, .4), ("usufructuario", .0001, 0), ("embargo", .1, 0),
+                                     ("vehículo", .05, 0)):
             if rng.random() < p:
                 palabras[rng.randrange(len(palabras))] = palabra
+                while rng.random() < otra_vez:  # «crédito» 2 or more times in 40 % of its pages, 8 in 0.16 %
+                    palabras[rng.randrange(len(palabras))] = palabra
         # sentences, some capitalised words: what an OCR'd page looks like to the parser
         for i in range(0, len(palabras), 12):
             palabras[i] = palabras[i].capitalize()
@@ -227,6 +231,27 @@ def datos_presentes(n: int, paginas: int) -> bool:
         return False
 
 
+def orden_comprobar(resultado, consulta: str, suyos: set[int] | None) -> str:
+    """Compares the hits' order with the ranking over every match the user may see, computed
+    here without any cap (once per search and user: for the superuser's «crédito», a sort of
+    half a million pages)."""
+    from django.db import connection
+
+    from expedientes.busqueda_texto import _con_rum
+
+    distancia = ("busqueda <=> q" if _con_rum() else "-ts_rank(busqueda, q)")
+    filtro = "and expediente_id = any(%s)" if suyos is not None else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"""select id from expedientes_paginatexto, websearch_to_tsquery('coactivas_es', %s) q
+                            where busqueda @@ q {filtro} order by {distancia}, id limit %s""",
+                       [consulta, *([list(suyos)] if suyos is not None else []), len(resultado.hits)])
+        exacto = [f[0] for f in cursor.fetchall()]
+    if resultado.orden_parcial:
+        return "orden sobre las primeras coincidencias (varias palabras)"
+    assert [h.pagina_texto_id for h in resultado.hits] == exacto, f"«{consulta}»: el orden no es el del ranking"
+    return "orden exacto"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--expedientes", type=int, default=100000)
@@ -271,6 +296,8 @@ def main():
         print(f"  {'total de la construcción':<62} {reloj.total():6.1f} s", flush=True)
     else:
         print(f"Reutilizando {n} expedientes, {n * args.paginas} páginas (--reusar)", flush=True)
+        call_command("migrate", interactive=False, verbosity=0)  # a later migration may change the search's column
+        reloj("migraciones pendientes")
 
     with connection.cursor() as cursor:
         cursor.execute("select indexdef from pg_indexes where indexname = 'paginatexto_busqueda'")
@@ -281,7 +308,7 @@ def main():
     suyos = set(ExpedientePage.objects.filter(abogado=quienes["abogado"]).values_list("pk", flat=True))
     assert len(suyos) == m, (len(suyos), m)
 
-    resultados = {}
+    resultados, ordenes = {}, {}
     for caso, consulta in BUSQUEDAS:
         tiempos = {u: [] for u in quienes}
         for r in range(args.calentamiento + args.repeticiones):
@@ -294,6 +321,9 @@ def main():
                     if quien == "abogado":
                         ajenos = {h.expediente.pk for h in resultado.hits} - suyos
                         assert not ajenos, f"{caso}: el abogado ve expedientes ajenos {sorted(ajenos)[:5]}"
+                    if r == 0:
+                        ordenes[(caso, quien)] = orden_comprobar(
+                            resultado, consulta, suyos if quien == "abogado" else None)
                     assert all(h.folio == h.pagina for h in resultado.hits), "folio ≠ página"
                     resultados.setdefault((caso, quien, "total"), (resultado.total, resultado.total_exacto,
                                                                    len(resultado.hits)))
@@ -303,8 +333,8 @@ def main():
             resultados[(caso, quien)] = tiempos[quien]
         print(f"  {caso:<14} «{consulta}»: " + " | ".join(
             f"{q} p50 {statistics.median(tiempos[q]):6.1f} ms, {resultados[(caso, q, 'total')][0]}"
-            f"{'' if resultados[(caso, q, 'total')][1] else '+'} páginas, {resultados[(caso, q, 'total')][2]} hits"
-            for q in quienes), flush=True)
+            f"{'' if resultados[(caso, q, 'total')][1] else '+'} páginas, {resultados[(caso, q, 'total')][2]} hits, "
+            f"{ordenes[(caso, q)]}" for q in quienes), flush=True)
 
     print()
     print(f"{n} expedientes, {n * args.paginas} páginas; el abogado tiene {m} (2 %); {args.repeticiones} "

@@ -7,13 +7,20 @@ How it stays fast at a million pages, and blind to what the user may not see:
   stemming after unaccent, migration 0024); the user's words go through
   websearch_to_tsquery with the same configuration, which never fails on operators, quotes
   or SQL (they are words to it), and the text is bounded (MAX_CONSULTA).
-- The ranking orders at most TOPE_RANGO matching pages the user may see (_contar_y_ordenar): all of
-  them for a rare word, several words or a lawyer's own files; a bounded set for a word in half
-  the archive. Measured at 100,000 pages: RUM's ordered index scan (`ORDER BY busqueda <=> q
-  LIMIT n`) computes the distance of every match before returning the first (60 ms for 50,000
-  matches, so about 0.6 s at a million pages), and ts_rank over GIN reads and ranks every match
-  from the table (2.4 s, issue 12). The distance is RUM's `<=>` when the extension is there,
-  else ts_rank.
+- The ranking never reads every match of a common word, and is exact save in one case. RUM's
+  ordered index scan (`ORDER BY busqueda <=> q LIMIT n`) computes the distance of every match
+  before returning the first (measured: 0.44 s for «crédito» in 500,000 of 1,000,000 pages),
+  and ts_rank over GIN reads and ranks every match from the table (2.4 s, issue 12). So:
+  - up to TOPE_RANGO matching pages the user may see (a rare word, several words, a lawyer's
+    own files), all of them are ranked (_contar_y_ordenar);
+  - beyond it, a one-word search is ranked by design (_ordenar_por_frecuencia): its rank grows
+    with how many times the word is on the page, and each page's tsvector carries a marker
+    «palabra n» for n = 2, 3, 5, 8 (migration 0026), so the pages that must come first are
+    read from the index by themselves, and the pages with the word once, all of equal rank,
+    follow by id (the ranking's own tie-break);
+  - beyond it, a search of several words is ranked over its first TOPE_RANGO matches (the
+    screen says so). Their matches are the intersection of their words', so this is rare.
+  The distance is RUM's `<=>` when the extension is there, else ts_rank.
 - The permission policy's own Q (permisos.policies.q_expedientes) is a condition of every
   query: hits, counts and facets are computed only over pages of expedientes the user may see.
 - Counts and facets read at most TOPE_CONTEO matching pages: beyond that they say «más de»
@@ -28,7 +35,7 @@ from functools import cache
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery
 from django.db import connection
-from django.db.models import BooleanField, FloatField
+from django.db.models import BooleanField, FloatField, Q
 from django.db.models.expressions import RawSQL
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape
@@ -38,7 +45,7 @@ from expedientes.busqueda import expedientes_buscar, palabras
 from expedientes.estados import Estado
 from expedientes.models import ExpedientePage, PaginaTexto
 from expedientes.models.expediente import Provincia
-from expedientes.models.lectura import CONFIGURACION_BUSQUEDA
+from expedientes.models.lectura import CONFIGURACION_BUSQUEDA, NIVELES_FRECUENCIA
 from permisos.policies import ids_expedientes_visibles, q_expedientes
 
 MAX_CONSULTA = 300  # characters: more is not a search, and a bound keeps the query small
@@ -82,6 +89,7 @@ class Resultado:
     expedientes_con_hits: int = 0
     facetas: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)  # name → (value, label, n)
     hay_mas: bool = False
+    orden_parcial: bool = False  # several words in more than TOPE_RANGO pages: ranked over the first
     aviso: str = ""
 
     @property
@@ -139,8 +147,8 @@ def _filtrar_expedientes(qs, filtros, prefijo):
     return qs.filter(**{prefijo + campos[k]: v for k, v in filtros.items()})
 
 
-def _paginas_visibles(usuario, query, filtros, ids: list[int] | None):
-    """The matching pages the user may see: the policy (and the facet filters) inside the
+def _paginas_visibles(usuario, condicion, filtros, ids: list[int] | None):
+    """The pages meeting `condicion` the user may see: the policy (and the facet filters) inside the
     query. For a user who sees few expedientes (a lawyer's own), their ids are read first and
     written into the query as one array: PostgreSQL cannot estimate how few rows the policy's
     OR of guardian subqueries keeps (it guesses three quarters of the table) and would then walk
@@ -148,7 +156,7 @@ def _paginas_visibles(usuario, query, filtros, ids: list[int] | None):
     `ids`: permisos.policies.ids_expedientes_visibles, when it could give them."""
     # no join with the version: a destroyed version's text is deleted with it (archivo/services/bajas.py);
     # order_by(): the model's default ordering would join and sort
-    qs = PaginaTexto.objects.filter(busqueda=query).order_by()
+    qs = PaginaTexto.objects.filter(condicion).order_by()
     if ids is None and not filtros and not q_expedientes(usuario):  # Q(): a superuser, the auditor
         return qs
     visibles = _expedientes_visibles(usuario, filtros, ids)
@@ -168,12 +176,15 @@ def _igual_a_alguno(modelo, campo: str, ids: list[int]) -> RawSQL:
                   output_field=BooleanField())
 
 
-def _tiene_palabras(consulta: str) -> bool:
-    """False when the search holds only stop words or signs ("de la", "!!"): nothing to find."""
+def _analizar(consulta: str) -> tuple[int, str | None]:
+    """The search's number of nodes (0 when it holds only stop words or signs, "de la", "!!":
+    nothing to find) and, for a one-word search, its lexeme as written in a tsquery
+    ("'credit'" for «Créditos»)."""
     with connection.cursor() as cursor:
-        cursor.execute("select numnode(websearch_to_tsquery(%s::regconfig, %s))",
+        cursor.execute("select numnode(q), q::text from websearch_to_tsquery(%s::regconfig, %s) q",
                        [CONFIGURACION_BUSQUEDA, consulta])
-        return cursor.fetchone()[0] > 0
+        nodos, texto = cursor.fetchone()
+    return nodos, texto if nodos == 1 and texto.startswith("'") and texto.endswith("'") else None
 
 
 def buscar(usuario, consulta: str, filtros: dict | None = None, pagina: int = 1) -> Resultado:
@@ -195,35 +206,50 @@ def buscar(usuario, consulta: str, filtros: dict | None = None, pagina: int = 1)
                                      [:MAX_EXPEDIENTES])
 
     query = SearchQuery(consulta, config=CONFIGURACION_BUSQUEDA, search_type="websearch")
-    if not _tiene_palabras(consulta):
+    nodos, lexema = _analizar(consulta)
+    if not nodos:
         if not resultado.expedientes:
             resultado.aviso = ("La búsqueda no tiene palabras que buscar en los documentos (solo "
                                "palabras muy comunes o signos). Escriba palabras más específicas.")
         return resultado
 
-    coincidencias = _paginas_visibles(usuario, query, filtros, ids)
+    def visibles(condicion):
+        return _paginas_visibles(usuario, condicion, filtros, ids)
+
+    coincidencias = visibles(Q(busqueda=query))
     if coincidencias is None:
         return resultado
-    desde = (pagina - 1) * POR_PAGINA
-    ids = _contar_y_ordenar(resultado, coincidencias, consulta, desde, POR_PAGINA + 1)
-    resultado.hay_mas = len(ids) > POR_PAGINA and pagina < MAX_PAGINA
-    resultado.hits = _hits(ids[:POR_PAGINA], query)
+    desde, cuantas = (pagina - 1) * POR_PAGINA, POR_PAGINA + 1
+    orden, candidatas = _contar_y_ordenar(resultado, coincidencias, consulta, desde, cuantas)
+    if candidatas >= TOPE_RANGO:
+        if lexema:
+            orden = _ordenar_por_frecuencia(visibles, coincidencias, consulta, lexema, desde, cuantas)
+        else:
+            resultado.orden_parcial = True
+    resultado.hay_mas = len(orden) > POR_PAGINA and pagina < MAX_PAGINA
+    resultado.hits = _hits(orden[:POR_PAGINA], query)
     return resultado
 
 
-def _contar_y_ordenar(resultado: Resultado, coincidencias, consulta: str, desde: int, cuantas: int) -> list[int]:
+def _contar_y_ordenar(resultado: Resultado, coincidencias, consulta: str, desde: int,
+                      cuantas: int) -> tuple[list[int], int]:
     """One query, so the matching pages the user may see are found once (for a lawyer, the
     pages of his 2,000 expedientes and the word's entries in the index):
     - the candidates: the first TOPE_RANGO matches, each with its rank distance;
     - counts and facets over the first TOPE_CONTEO + 1 of them (beyond: «más de»);
     - the ids of the pages `desde`…`desde + cuantas` by rank among the candidates.
-    The ranking covers every match when there are at most TOPE_RANGO (rare words, several
-    words, a lawyer's own files), a bounded set for a word in half the archive. Measured: RUM's
-    ordered index scan (`ORDER BY busqueda <=> q LIMIT n`) still computes the distance of every
-    match from the index (about 1 µs each: 0.5 s for 500,000 matches), and ts_rank over GIN
-    reads every match from the table; ranking at most TOPE_RANGO rows keeps the answer in tens
-    of ms. The distance is RUM's `<=>` on the stored tsvector when the extension is there, else
-    ts_rank (negated, so both sort ascending)."""
+    Returns those ids and the number of candidates: when it reaches TOPE_RANGO, the ranking
+    did not see every match (buscar then ranks by design, see the module's doc)."""
+    orden, candidatas, filas = _ordenar(coincidencias, consulta, desde, cuantas, facetas=True)
+    _facetas_leer(resultado, filas)
+    return orden, candidatas
+
+
+def _ordenar(coincidencias, consulta: str, desde: int, cuantas: int, facetas: bool = False):
+    """The ids of the pages `desde`…`desde + cuantas` by rank among the first TOPE_RANGO of
+    `coincidencias`, their number, and (with `facetas`) the facet rows over the first
+    TOPE_CONTEO + 1. The distance is RUM's `<=>` on the stored tsvector when the extension is
+    there, else ts_rank (negated, so both sort ascending); ties go by id."""
     distancia = ("busqueda <=> websearch_to_tsquery(%s::regconfig, %s)" if _con_rum()
                  else "-ts_rank(busqueda, websearch_to_tsquery(%s::regconfig, %s))")
     # the distance computed inside the candidates' scan: the tsvector is not copied out of it
@@ -232,22 +258,58 @@ def _contar_y_ordenar(resultado: Resultado, coincidencias, consulta: str, desde:
                          output_field=FloatField())).values("id", "expediente_id", "distancia")[:TOPE_RANGO]
     sql, params = candidatas.query.sql_with_params()
     tabla, pk = ExpedientePage._meta.db_table, ExpedientePage._meta.pk.column
+    facetas_sql = f"""
+            SELECT GROUPING(e.provincia, e.anio, e.estado, e.serie_id), e.provincia, e.anio,
+                   e.estado, e.serie_id, count(DISTINCT m.expediente_id), count(*), NULL::bigint
+              FROM m JOIN {tabla} e ON e.{pk} = m.expediente_id
+             GROUP BY GROUPING SETS ((e.provincia), (e.anio), (e.estado), (e.serie_id), ())
+            UNION ALL""" if facetas else ""
     with connection.cursor() as cursor:
         cursor.execute(f"""
             WITH c AS MATERIALIZED ({sql}),
                  m AS (SELECT expediente_id FROM c LIMIT {TOPE_CONTEO + 1}),
                  r AS (SELECT id, distancia FROM c ORDER BY distancia, id OFFSET %s LIMIT %s)
-            SELECT GROUPING(e.provincia, e.anio, e.estado, e.serie_id), e.provincia, e.anio,
-                   e.estado, e.serie_id, count(DISTINCT m.expediente_id), count(*), NULL::bigint
-              FROM m JOIN {tabla} e ON e.{pk} = m.expediente_id
-             GROUP BY GROUPING SETS ((e.provincia), (e.anio), (e.estado), (e.serie_id), ())
+            {facetas_sql}
+            SELECT -1, NULL, NULL, NULL, NULL, NULL, count(*), NULL FROM c
             UNION ALL
             SELECT NULL, NULL, NULL, NULL, NULL, NULL, row_number() OVER (ORDER BY distancia, id), id FROM r""",
                        [*params, desde, cuantas])
         filas = cursor.fetchall()
-    ordenadas = sorted((f for f in filas if f[7] is not None), key=lambda f: f[6])
-    _facetas_leer(resultado, [f[:7] for f in filas if f[7] is None])
-    return [f[7] for f in ordenadas]
+    orden = [f[7] for f in sorted((f for f in filas if f[7] is not None), key=lambda f: f[6])]
+    total = next(f[6] for f in filas if f[0] == -1)
+    return orden, total, [f[:7] for f in filas if f[7] is None and f[0] != -1]
+
+
+def _ordenar_por_frecuencia(visibles, coincidencias, consulta: str, lexema: str, desde: int,
+                            cuantas: int) -> list[int]:
+    """The ids of the pages `desde`…`desde + cuantas` by rank, for a one-word search in more
+    than TOPE_RANGO pages the user may see. For one word, RUM's distance (and ts_rank) depends
+    only on how many times the word is on the page, and grows with it; each page's tsvector
+    holds a marker «palabra n» for n in NIVELES_FRECUENCIA when the word is there n times or
+    more (migration 0026). So, from the highest level down, the first level with enough pages
+    holds every page that ranks above the rest: ranking those gives the exact order. When
+    fewer pages than needed hold the word twice, they come first, then the pages that hold it
+    once, all of equal rank, by id (the ranking's tie-break), read in the order of the primary
+    key. The order is over the first TOPE_RANGO pages of a level only when the first level with
+    enough pages has more than that (more than 5,000 pages with the word 3 times, and fewer
+    than a screenful with it 5 times)."""
+    hasta = desde + cuantas
+    orden, total = [], 0
+    for nivel in sorted(NIVELES_FRECUENCIA, reverse=True):
+        marcador = _con_lexema(f"{lexema[:-1]} {nivel}'")
+        orden, total, _ = _ordenar(visibles(marcador), consulta, desde, cuantas)
+        if total >= hasta:
+            return orden
+    una_vez = (coincidencias.exclude(marcador).order_by("id").values_list("id", flat=True)
+               [max(0, desde - total):hasta - total])
+    return orden + list(una_vez)
+
+
+def _con_lexema(tsquery: str) -> RawSQL:
+    """The pages whose tsvector holds the lexeme of `tsquery` (written as a tsquery: "'credit 2'",
+    quotes inside doubled), taken as it is: no parsing, no stemming."""
+    return RawSQL(f'"{PaginaTexto._meta.db_table}"."busqueda" @@ %s::tsquery', (tsquery,),
+                  output_field=BooleanField())
 
 
 def _facetas_leer(resultado: Resultado, filas) -> None:

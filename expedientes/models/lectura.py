@@ -4,14 +4,16 @@ background, on the queue); the search (expedientes/busqueda_texto.py) reads them
 the permission policy inside the query."""
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models import F, Func
 from django.utils.translation import gettext_lazy as _
 
 from .adjunto import ObjetoCustodiado
 
 
 CONFIGURACION_BUSQUEDA = "coactivas_es"  # text search configuration (migration 0024)
+NIVELES_FRECUENCIA = (2, 3, 5, 8)  # coactivas_vector's markers (migration 0026)
 
 
 class OrigenTexto(models.TextChoices):
@@ -33,10 +35,12 @@ class PaginaTexto(models.Model):
     origen = models.CharField(_("origen"), max_length=8, choices=OrigenTexto.choices)
     # The page's words for the full-text search, kept by PostgreSQL itself (a stored generated
     # column: no writer can forget it). CONFIGURACION_BUSQUEDA is Spanish stemming after
-    # unaccent (migration 0024): "credito" and "CRÉDITOS" meet. Its index (RUM when the
-    # extension is there, else GIN) is made by that migration, not declared here.
+    # unaccent (migration 0024): "credito" and "CRÉDITOS" meet. The SQL function adds a marker
+    # «palabra n» for each word on the page n times or more (NIVELES_FRECUENCIA, migration
+    # 0026). Its index (RUM when the extension is there, else GIN) is made by the migrations,
+    # not declared here.
     busqueda = models.GeneratedField(
-        expression=SearchVector("texto", config=CONFIGURACION_BUSQUEDA),
+        expression=Func(F("texto"), function="coactivas_vector", output_field=SearchVectorField()),
         output_field=SearchVectorField(), db_persist=True, editable=False)
 
     class Meta:

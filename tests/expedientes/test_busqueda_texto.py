@@ -184,3 +184,80 @@ def test_busquedas_guardadas_de_cada_usuario(documentos, ajeno, usuarios, client
     client.force_login(usuarios["abogado"])
     assert client.post(reverse("busquedas_guardadas"), {"eliminar": guardada.pk}).status_code == 302
     assert not BusquedaGuardada.objects.exists()
+
+
+def _orden_exacto(expediente, consulta):
+    """Every matching page of the expediente by rank (the ranking of the search, with no cap)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("""select id from expedientes_paginatexto
+                           where expediente_id = %s and busqueda @@ websearch_to_tsquery('coactivas_es', %s)
+                           order by busqueda <=> websearch_to_tsquery('coactivas_es', %s), id""",
+                       [expediente.pk, consulta, consulta])
+        return [f[0] for f in cursor.fetchall()]
+
+
+def test_marcadores_de_frecuencia_en_el_vector(documentos, usuarios, expediente):
+    """Migration 0026's function: a marker «lexema n» for each level the word reaches, which
+    nothing a user types can match."""
+    from django.db import connection
+
+    from expedientes.models.lectura import NIVELES_FRECUENCIA
+
+    _, segundo = documentos
+    pagina = PaginaTexto.objects.create(version=segundo, expediente=expediente, numero=3, origen=OrigenTexto.OCR,
+                                        texto="Embargos: " + " y ".join(["embargo"] * 7) + ", vehículo vehículo.")
+    with connection.cursor() as cursor:
+        cursor.execute("select lexeme from unnest((select busqueda from expedientes_paginatexto where id = %s))",
+                       [pagina.pk])
+        lexemas = {f[0] for f in cursor.fetchall()}
+    assert lexemas == {"embarg", "vehicul", "vehicul 2"} | {f"embarg {n}" for n in NIVELES_FRECUENCIA}
+    for consulta in ("embarg 8", '"embargo 8"', "vehicul 2"):
+        assert all(h.pagina_texto_id != pagina.pk for h in buscar(usuarios["abogado"], consulta).hits)
+
+
+@pytest.mark.parametrize("por_pagina", [20, 3])
+def test_una_palabra_en_mas_paginas_que_el_tope_se_ordena_exacta(documentos, ajeno, usuarios, expediente,
+                                                                  monkeypatch, por_pagina):
+    """A word in more pages than TOPE_RANGO: the order is still the ranking's over all of them
+    (by the frequency markers), page after page, and never shows another lawyer's pages."""
+    from expedientes import busqueda_texto
+
+    monkeypatch.setattr(busqueda_texto, "TOPE_RANGO", 30)
+    monkeypatch.setattr(busqueda_texto, "POR_PAGINA", por_pagina)
+    _, segundo = documentos
+    veces = [1] * 25 + [2] * 4 + [3] * 3 + [4, 5, 5, 6, 9] + [1] * 5
+    PaginaTexto.objects.bulk_create([
+        PaginaTexto(version=segundo, expediente=expediente, numero=n, origen=OrigenTexto.OCR,
+                    texto=f"Folio {n}: " + " ".join(f"el embargo número {k} del predio" for k in range(v)))
+        for n, v in enumerate(veces, start=3)])
+    otro, ajeno_expediente = ajeno
+    version_ajena = PaginaTexto.objects.filter(expediente=ajeno_expediente).first().version
+    PaginaTexto.objects.create(version=version_ajena, expediente=ajeno_expediente, numero=2,
+                               origen=OrigenTexto.OCR, texto=" ".join(["embargo"] * 12))
+    exacto = _orden_exacto(expediente, "embargos")
+    assert len(exacto) == len(veces) > 30
+    vistos = []
+    for pagina in (1, 2, 3):
+        resultado = buscar(usuarios["abogado"], "embargos", pagina=pagina)
+        vistos += [h.pagina_texto_id for h in resultado.hits]
+        assert not resultado.orden_parcial
+    assert vistos == exacto[:3 * por_pagina]
+
+
+def test_varias_palabras_en_mas_paginas_que_el_tope_lo_dice(documentos, usuarios, expediente, monkeypatch, client):
+    from expedientes import busqueda_texto
+
+    monkeypatch.setattr(busqueda_texto, "TOPE_RANGO", 5)
+    monkeypatch.setattr(busqueda_texto, "TOPE_CONTEO", 4)
+    _, segundo = documentos
+    PaginaTexto.objects.bulk_create([
+        PaginaTexto(version=segundo, expediente=expediente, numero=n, texto="Embargo del vehículo",
+                    origen=OrigenTexto.NATIVO) for n in range(3, 12)])
+    assert buscar(usuarios["abogado"], "embargo vehiculo").orden_parcial
+    assert not buscar(usuarios["abogado"], "embargo").orden_parcial
+    client.force_login(usuarios["abogado"])
+    contenido = client.get(reverse("busqueda_texto"), {"q": "embargo vehiculo"}).content.decode()
+    assert "con varias palabras, se ordenan por pertinencia las primeras" in contenido
+    assert "con varias palabras" not in client.get(reverse("busqueda_texto"), {"q": "embargo"}).content.decode()
