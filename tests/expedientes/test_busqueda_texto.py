@@ -217,15 +217,9 @@ def test_marcadores_de_frecuencia_en_el_vector(documentos, usuarios, expediente)
         assert all(h.pagina_texto_id != pagina.pk for h in buscar(usuarios["abogado"], consulta).hits)
 
 
-@pytest.mark.parametrize("por_pagina", [20, 3])
-def test_una_palabra_en_mas_paginas_que_el_tope_se_ordena_exacta(documentos, ajeno, usuarios, expediente,
-                                                                  monkeypatch, por_pagina):
-    """A word in more pages than TOPE_RANGO: the order is still the ranking's over all of them
-    (by the frequency markers), page after page, and never shows another lawyer's pages."""
-    from expedientes import busqueda_texto
-
-    monkeypatch.setattr(busqueda_texto, "TOPE_RANGO", 30)
-    monkeypatch.setattr(busqueda_texto, "POR_PAGINA", por_pagina)
+def _paginas_con_frecuencias(documentos, ajeno, expediente) -> list[int]:
+    """The lawyer's expediente gets 42 more pages holding «embargo» 1 to 9 times, and another
+    lawyer's a page holding it 12 times; returns the times per page."""
     _, segundo = documentos
     veces = [1] * 25 + [2] * 4 + [3] * 3 + [4, 5, 5, 6, 9] + [1] * 5
     PaginaTexto.objects.bulk_create([
@@ -236,6 +230,32 @@ def test_una_palabra_en_mas_paginas_que_el_tope_se_ordena_exacta(documentos, aje
     version_ajena = PaginaTexto.objects.filter(expediente=ajeno_expediente).first().version
     PaginaTexto.objects.create(version=version_ajena, expediente=ajeno_expediente, numero=2,
                                origen=OrigenTexto.OCR, texto=" ".join(["embargo"] * 12))
+    return veces
+
+
+@pytest.mark.parametrize("por_pagina,estadisticas", [(20, False), (3, False), (3, True)])
+def test_una_palabra_en_mas_paginas_que_el_tope_se_ordena_exacta(documentos, ajeno, usuarios, expediente,
+                                                                  monkeypatch, por_pagina, estadisticas):
+    """A word in more pages than TOPE_RANGO: the order is still the ranking's over all of them
+    (by the frequency markers), page after page, and never shows another lawyer's pages; with
+    the planner's statistics too (they choose the first level read, migration 0027)."""
+    from django.db import connection
+
+    from expedientes import busqueda_texto
+
+    monkeypatch.setattr(busqueda_texto, "TOPE_RANGO", 30)
+    monkeypatch.setattr(busqueda_texto, "POR_PAGINA", por_pagina)
+    monkeypatch.setattr(busqueda_texto, "_ESTADISTICAS", {})
+    veces = _paginas_con_frecuencias(documentos, ajeno, expediente)
+    if estadisticas:
+        with connection.cursor() as cursor:  # ANALYZE counts this transaction's own rows
+            cursor.execute("ANALYZE expedientes_paginatexto")
+            cursor.execute("ANALYZE expedientes_expedientepage")
+        frecuencias, _, paginas, _ = busqueda_texto._estadisticas()
+        assert paginas > 0 and "embarg 2" in frecuencias
+    iniciales = []
+    original = busqueda_texto._nivel_inicial
+    monkeypatch.setattr(busqueda_texto, "_nivel_inicial", lambda *a: iniciales.append(original(*a)) or iniciales[-1])
     exacto = _orden_exacto(expediente, "embargos")
     assert len(exacto) == len(veces) > 30
     vistos = []
@@ -244,6 +264,22 @@ def test_una_palabra_en_mas_paginas_que_el_tope_se_ordena_exacta(documentos, aje
         vistos += [h.pagina_texto_id for h in resultado.hits]
         assert not resultado.orden_parcial
     assert vistos == exacto[:3 * por_pagina]
+    assert iniciales and (min(iniciales) < 8) == estadisticas  # the statistics started below the top
+
+
+def test_un_nivel_inicial_demasiado_bajo_no_cambia_el_orden(documentos, ajeno, usuarios, expediente,
+                                                           monkeypatch):
+    """The statistics only choose where to start: started at a level with more than TOPE_RANGO
+    pages, the levels above are read and the order is still exact."""
+    from expedientes import busqueda_texto
+
+    monkeypatch.setattr(busqueda_texto, "TOPE_RANGO", 10)
+    monkeypatch.setattr(busqueda_texto, "POR_PAGINA", 3)
+    monkeypatch.setattr(busqueda_texto, "_nivel_inicial", lambda lexema, niveles, hasta, parte: niveles[-1])
+    _paginas_con_frecuencias(documentos, ajeno, expediente)  # 12 pages hold it twice or more, 4 five times
+    resultado = buscar(usuarios["abogado"], "embargos")
+    assert [h.pagina_texto_id for h in resultado.hits] == _orden_exacto(expediente, "embargos")[:3]
+    assert not resultado.orden_parcial
 
 
 def test_varias_palabras_en_mas_paginas_que_el_tope_lo_dice(documentos, usuarios, expediente, monkeypatch, client):
@@ -259,5 +295,20 @@ def test_varias_palabras_en_mas_paginas_que_el_tope_lo_dice(documentos, usuarios
     assert not buscar(usuarios["abogado"], "embargo").orden_parcial
     client.force_login(usuarios["abogado"])
     contenido = client.get(reverse("busqueda_texto"), {"q": "embargo vehiculo"}).content.decode()
-    assert "con varias palabras, se ordenan por pertinencia las primeras" in contenido
-    assert "con varias palabras" not in client.get(reverse("busqueda_texto"), {"q": "embargo"}).content.decode()
+    assert "se ordenan por pertinencia las primeras" in contenido
+    assert "se ordenan por pertinencia" not in client.get(reverse("busqueda_texto"), {"q": "embargo"}).content.decode()
+
+
+def test_una_palabra_cuyo_nivel_suficiente_pasa_el_tope_lo_dice(documentos, usuarios, expediente, monkeypatch):
+    """The one case where one word is not ranked exactly: the first frequency level with a
+    screenful of pages has more than TOPE_RANGO of them. The screen says so."""
+    from expedientes import busqueda_texto
+
+    monkeypatch.setattr(busqueda_texto, "TOPE_RANGO", 5)
+    monkeypatch.setattr(busqueda_texto, "POR_PAGINA", 3)
+    _, segundo = documentos
+    PaginaTexto.objects.bulk_create([
+        PaginaTexto(version=segundo, expediente=expediente, numero=n, texto="Embargo y embargo",
+                    origen=OrigenTexto.NATIVO) for n in range(3, 11)])
+    resultado = buscar(usuarios["abogado"], "embargo")
+    assert resultado.orden_parcial and len(resultado.hits) == 3
