@@ -312,3 +312,27 @@ def test_una_palabra_cuyo_nivel_suficiente_pasa_el_tope_lo_dice(documentos, usua
                     origen=OrigenTexto.NATIVO) for n in range(3, 11)])
     resultado = buscar(usuarios["abogado"], "embargo")
     assert resultado.orden_parcial and len(resultado.hits) == 3
+
+
+def test_una_palabra_comun_se_busca_en_las_paginas_del_abogado(documentos, ajeno, usuarios, expediente,
+                                                              monkeypatch):
+    """A search the planner expects on far more pages than the lawyer sees reads his candidates
+    with bitmap scans off (busqueda_texto._comun), for that statement only: the same hits, counts
+    and facets as through the words' index."""
+    from django.db import connection
+
+    from expedientes import busqueda_texto
+
+    abogado = usuarios["abogado"]
+    antes = buscar(abogado, "credito")
+    assert busqueda_texto._paginas_estimadas("credito") > 0  # the planner's own estimate, read from EXPLAIN
+    assert not busqueda_texto._comun("credito", 0.01)  # no statistics yet: the planner decides
+    monkeypatch.setattr(busqueda_texto, "_estadisticas", lambda: ({}, 0.0, 1000.0, 100.0))
+    monkeypatch.setattr(busqueda_texto, "_paginas_estimadas", lambda consulta: 900.0)
+    assert busqueda_texto._comun("credito", 0.01) and not busqueda_texto._comun("credito", 1.0)
+    despues = buscar(abogado, "credito")
+    assert [h.pagina_texto_id for h in despues.hits] == [h.pagina_texto_id for h in antes.hits]
+    assert (despues.total, despues.facetas) == (antes.total, antes.facetas) and antes.total == 1
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_bitmapscan")
+        assert cursor.fetchone()[0] == "on"
