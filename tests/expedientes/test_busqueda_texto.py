@@ -282,15 +282,19 @@ def test_un_nivel_inicial_demasiado_bajo_no_cambia_el_orden(documentos, ajeno, u
     assert not resultado.orden_parcial
 
 
+def _paginas_iguales(version, expediente, texto: str, cuantas: int) -> None:
+    """`cuantas` more pages of `version` (after its first two) with the same text."""
+    PaginaTexto.objects.bulk_create([
+        PaginaTexto(version=version, expediente=expediente, numero=n, texto=texto, origen=OrigenTexto.NATIVO)
+        for n in range(3, 3 + cuantas)])
+
+
 def test_varias_palabras_en_mas_paginas_que_el_tope_lo_dice(documentos, usuarios, expediente, monkeypatch, client):
     from expedientes import busqueda_texto
 
     monkeypatch.setattr(busqueda_texto, "TOPE_RANGO", 5)
     monkeypatch.setattr(busqueda_texto, "TOPE_CONTEO", 4)
-    _, segundo = documentos
-    PaginaTexto.objects.bulk_create([
-        PaginaTexto(version=segundo, expediente=expediente, numero=n, texto="Embargo del vehículo",
-                    origen=OrigenTexto.NATIVO) for n in range(3, 12)])
+    _paginas_iguales(documentos[1], expediente, "Embargo del vehículo", 9)
     assert buscar(usuarios["abogado"], "embargo vehiculo").orden_parcial
     assert not buscar(usuarios["abogado"], "embargo").orden_parcial
     client.force_login(usuarios["abogado"])
@@ -306,10 +310,7 @@ def test_una_palabra_cuyo_nivel_suficiente_pasa_el_tope_lo_dice(documentos, usua
 
     monkeypatch.setattr(busqueda_texto, "TOPE_RANGO", 5)
     monkeypatch.setattr(busqueda_texto, "POR_PAGINA", 3)
-    _, segundo = documentos
-    PaginaTexto.objects.bulk_create([
-        PaginaTexto(version=segundo, expediente=expediente, numero=n, texto="Embargo y embargo",
-                    origen=OrigenTexto.NATIVO) for n in range(3, 11)])
+    _paginas_iguales(documentos[1], expediente, "Embargo y embargo", 8)
     resultado = buscar(usuarios["abogado"], "embargo")
     assert resultado.orden_parcial and len(resultado.hits) == 3
 
