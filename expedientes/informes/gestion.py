@@ -159,18 +159,34 @@ class CifrasGestion:
             lineas.append(f"Por provincia: {suma} = {sum(n for _, _, n in self.provincias)}.")
         return lineas
 
+    def _cifras(self) -> list[tuple[str, str, int | Decimal]]:
+        """The headline figures as issued: (clave, label as the document says it, value)."""
+        p, corte = self.particion, formato.fecha(self.corte)
+        return [
+            ("iniciados", f"Procesos coactivos iniciados en {self.anio}", self.iniciados),
+            ("pagados", "Pagados en su totalidad", p.pagados),
+            ("parciales", "Con abonos y saldo pendiente", p.parciales),
+            ("sin_cobro", "Sin recaudación", p.sin_cobro),
+            ("con_recaudacion", "Con recaudación (pagados + con abonos)", p.con_recaudacion),
+            ("por_recaudar", "Por recaudar (con abonos + sin recaudación)", p.por_recaudar),
+            ("cobrado_procesos_anio", f"Recaudado de los procesos iniciados en {self.anio}", p.cobrado),
+            ("pendiente_procesos_anio", f"Saldo de los procesos iniciados en {self.anio}", p.pendiente),
+            ("recaudado_anio", f"Recaudado en {self.anio} de los procesos de todos los años", self.recaudado_anio),
+            ("pendientes", f"Procesos pendientes al {corte} (todos los años)", self.pendientes),
+            ("pendiente_total", f"Saldo por recaudar al {corte} (todos los años)", self.pendiente_total),
+            ("citados_a_tiempo", f"Citados dentro de {self.servicio_dias} días hábiles", self.servicio_a_tiempo),
+            ("citados_tarde", f"Citados después de {self.servicio_dias} días hábiles", self.servicio_tarde),
+            *((f"iniciados_{codigo}", f"Iniciados en {nombre}", n) for codigo, nombre, n in self.provincias),
+        ]
+
     def a_dict(self) -> dict[str, str]:
         """The headline figures as issued (InformeEmitido.cifras)."""
-        p = self.particion
-        datos = {
-            "iniciados": self.iniciados, "pagados": p.pagados, "parciales": p.parciales, "sin_cobro": p.sin_cobro,
-            "con_recaudacion": p.con_recaudacion, "por_recaudar": p.por_recaudar, "cobrado_procesos_anio": p.cobrado,
-            "pendiente_procesos_anio": p.pendiente, "recaudado_anio": self.recaudado_anio,
-            "pendientes": self.pendientes, "pendiente_total": self.pendiente_total,
-            "citados_a_tiempo": self.servicio_a_tiempo, "citados_tarde": self.servicio_tarde,
-            **{f"iniciados_{codigo}": n for codigo, _, n in self.provincias},
-        }
-        return {clave: str(valor) for clave, valor in datos.items()}
+        return {clave: str(valor) for clave, _, valor in self._cifras()}
+
+    def presentar(self) -> list[list[str]]:
+        """The same figures as the issued document shows them (InformeEmitido.presentacion)."""
+        return [[clave, etiqueta, formato.usd(valor) if isinstance(valor, Decimal)
+                 else valor_formatear(valor, Formato.ENTERO)] for clave, etiqueta, valor in self._cifras()]
 
 
 def _valor(resultado, clave: str):
@@ -378,6 +394,6 @@ def gestion_emitir(*, anio: int, usuario, motivo: str = ""):
     nombre = f"informe-de-gestion-{anio}"
     return emision_registrar(
         clave=CLAVE, titulo=gestion_titulo(anio), parametros=Parametros(Periodo.anio(anio)), cifras=cifras.a_dict(),
-        usuario=usuario, archivos={"pdf": (f"{nombre}.pdf", gestion_pdf(cifras)),
+        presentacion=cifras.presentar(), usuario=usuario, archivos={"pdf": (f"{nombre}.pdf", gestion_pdf(cifras)),
                                    "docx": (f"{nombre}.docx", gestion_docx(cifras))},
         motivo=motivo)

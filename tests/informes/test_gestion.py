@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from docx import Document
 from pypdf import PdfReader
 
@@ -115,7 +116,7 @@ def test_cifras_de_un_juego_pequeno(usuarios, tasa):
 
 
 @pytest.mark.servicios
-def test_emitir_guarda_pdf_y_docx_en_custodia(usuarios, versiones_en_bucket):
+def test_emitir_guarda_pdf_y_docx_en_custodia(usuarios, versiones_en_bucket, client):
     emitido = gestion_emitir(anio=2025, usuario=usuarios["jefe"])
     assert isinstance(emitido, InformeEmitido) and emitido.clave == "gestion" and emitido.version == 1
     assert (emitido.desde, emitido.hasta) == (date(2025, 1, 1), date(2025, 12, 31))
@@ -123,6 +124,15 @@ def test_emitir_guarda_pdf_y_docx_en_custodia(usuarios, versiones_en_bucket):
     for documento in (emitido.pdf, emitido.docx):
         assert (documento.clave, documento.version_s3) in versiones_en_bucket()
     assert emitido.cifras["iniciados"] == "0"
+    # the issued screen shows the figures as the document says them, not their keys
+    presentacion = {clave: (etiqueta, valor) for clave, etiqueta, valor in emitido.presentacion}
+    assert set(presentacion) == set(emitido.cifras)
+    assert presentacion["iniciados"] == ("Procesos coactivos iniciados en 2025", "0")
+    assert presentacion["pendiente_total"][0] == "Saldo por recaudar al 31/12/2025 (todos los años)"
+    assert presentacion["pendiente_total"][1].startswith("USD")
+    client.force_login(usuarios["jefe"])
+    pantalla = client.get(reverse("informes_emitido", args=[emitido.pk])).content.decode()
+    assert "Procesos coactivos iniciados en 2025" in pantalla and "Saldo por recaudar al 31/12/2025" in pantalla
 
 
 @pytest.mark.servicios
