@@ -83,6 +83,7 @@ class RegistroCustodia(models.Model):
         # the reading room (issue 12)
         LECTURA = "lectura", _("Lectura en el visor")
         TEXTO = "texto", _("Texto reconocido (OCR) de un documento")
+        FIRMA = "firma", _("Verificación de firma electrónica")
         TRABAJO = "trabajo", _("Trabajo en segundo plano")
 
     # Gap-free, assigned under a lock by registro_anotar: a missing number is a removed entry.

@@ -14,8 +14,10 @@ from expedientes.custodia import almacen
 from expedientes.firmas import FirmaIlegible, estado_documento, firmas_leer, raices_cargar
 from expedientes.models import AdjuntoVersion
 from expedientes.models.adjunto import EstadoFirma
+from permisos.custodia import Accion, registro_anotar
 
 TIPOS_PDF = frozenset({"application/pdf", "application/x-pdf"})
+USUARIO = "firmas"  # the custody log's name for this background work
 
 
 def _motor() -> str:
@@ -67,7 +69,20 @@ def version_firmas_verificar(*, version_id: int) -> None:
     estado, detalle = _verificar(version)  # slow part (S3, crypto): no lock held
     detalle = {**detalle, "verificado_en": timezone.now().isoformat(), "motor": _motor()}
     with transaction.atomic():
-        version = AdjuntoVersion.objects.select_for_update().get(pk=version_id)
+        version = (AdjuntoVersion.objects.select_for_update(of=("self",))
+                   .select_related("adjunto__actuacion").get(pk=version_id))
         version.firma_estado = estado
         version.firma_detalle = detalle
         version.save(update_fields=["firma_estado", "firma_detalle"])
+        # what the reader shows as the signature's status, provable: who signed, and whether the
+        # stored bytes (this SHA-256) still are what was signed
+        registro_anotar(
+            accion=Accion.FIRMA, usuario_nombre=USUARIO, expediente=version.adjunto.actuacion.get_parent(),
+            objeto=(f"Firma de «{version.adjunto.titulo}» v{version.numero} ({version.nombre_original}): "
+                    f"{EstadoFirma(estado).label}"),
+            sha256=version.sha256,
+            datos={"version_uuid": str(version.uuid), "estado": estado,
+                   "firmantes": [{"firmante": f.get("firmante", ""), "cedula": f.get("cedula", ""),
+                                  "firmado_en": f.get("firmado_en", ""), "estado": f.get("estado", "")}
+                                 for f in detalle.get("firmas", [])],
+                   "error": detalle.get("error", ""), "motor": detalle["motor"]})

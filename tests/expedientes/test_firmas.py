@@ -291,9 +291,17 @@ def test_servicio_verifica_la_version_guardada_y_es_idempotente(actuacion, usuar
     assert resumen.startswith("Firmado por MARÍA JOSÉ PÉREZ LÓPEZ (C.I. 1712345678), ")
     assert "no verificado contra una autoridad" in resumen
 
-    version_firmas_verificar(version_id=version.pk)  # a retried job: same facts
+    from permisos.models import RegistroCustodia
+
+    entrada = RegistroCustodia.objects.filter(accion=RegistroCustodia.Accion.FIRMA).latest("secuencia")
+    assert entrada.usuario_nombre == "firmas" and entrada.sha256 == version.sha256
+    assert entrada.objeto.endswith(": Firma íntegra")
+    assert entrada.datos["firmantes"][0]["cedula"] == CEDULA and entrada.datos["estado"] == EstadoFirma.VALIDA
+
+    version_firmas_verificar(version_id=version.pk)  # a retried job: same facts, a second entry
     version.refresh_from_db()
     assert version.firma_estado == EstadoFirma.VALIDA and len(version.firma_detalle["firmas"]) == 1
+    assert RegistroCustodia.objects.filter(accion=RegistroCustodia.Accion.FIRMA).count() == 2
 
 
 @pytest.mark.django_db
