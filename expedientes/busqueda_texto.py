@@ -155,23 +155,24 @@ def _filtrar_expedientes(qs, filtros, prefijo):
 def _filtro_paginas(usuario, filtros, ids: list[int] | None):
     """The condition on PaginaTexto that keeps the pages of the expedientes the user may see,
     with the facet filters (None: he sees none), computed once per search: the policy inside
-    every query of it; and the part of the archive it keeps (None if unknown). For a user who
+    every query of it; the part of the archive it keeps (None if unknown); and the ids of the
+    expedientes it names, when it names them. For a user who
     sees few expedientes (a lawyer's own), their ids are read first and written into the query
     as one array: PostgreSQL cannot estimate how few rows the policy's OR of guardian subqueries
     keeps (it guesses three quarters of the table) and would then walk every page of the index;
     with the ids it reads only those expedientes' pages.
     `ids`: permisos.policies.ids_expedientes_visibles, when it could give them."""
     if ids is None and not filtros and not q_expedientes(usuario):  # Q(): a superuser, the auditor
-        return Q(), 1.0
+        return Q(), 1.0, None
     if filtros or ids is None:
         visibles = _expedientes_visibles(usuario, filtros, ids)
         ids = list(visibles.order_by().values_list("pk", flat=True)[:MAX_IDS_VISIBLES + 1])
         if len(ids) > MAX_IDS_VISIBLES:
-            return Q(expediente__in=visibles.values("pk")), None
+            return Q(expediente__in=visibles.values("pk")), None, None
     if not ids:
-        return None, 0.0
+        return None, 0.0, []
     expedientes = _estadisticas()[3]
-    return _igual_a_alguno(PaginaTexto, "expediente", ids), len(ids) / expedientes if expedientes else None
+    return _igual_a_alguno(PaginaTexto, "expediente", ids), len(ids) / expedientes if expedientes else None, ids
 
 
 def _igual_a_alguno(modelo, campo: str, ids: list[int]) -> RawSQL:
@@ -228,7 +229,7 @@ def buscar(usuario, consulta: str, filtros: dict | None = None, pagina: int = 1)
                                "palabras muy comunes o signos). Escriba palabras más específicas.")
         return resultado
 
-    filtro, parte = _filtro_paginas(usuario, filtros, ids)
+    filtro, parte, ids_filtro = _filtro_paginas(usuario, filtros, ids)
     if filtro is None:  # he sees no expediente
         return resultado
 
@@ -239,12 +240,17 @@ def buscar(usuario, consulta: str, filtros: dict | None = None, pagina: int = 1)
 
     coincidencias = visibles(Q(busqueda=query))
     desde, cuantas = (pagina - 1) * POR_PAGINA, POR_PAGINA + 1
-    orden, candidatas = _contar_y_ordenar(resultado, coincidencias, consulta, desde, cuantas,
-                                          sin_bitmap=_comun(consulta, parte))
+    comun = _comun(consulta, lexema, parte)
+    por_expediente = comun and ids_filtro is not None  # the index scan bitmaps off gives this order
+    pares, candidatas, ultimo = _contar_y_ordenar(
+        resultado, coincidencias.order_by("expediente_id") if por_expediente else coincidencias, consulta,
+        desde + cuantas, sin_bitmap=comun)
+    orden = [i for _, i in pares[desde:]]
     if candidatas >= TOPE_RANGO:
         if lexema:
+            resto = _resto(ids_filtro, ultimo, parte, pares) if por_expediente else None
             orden, exacto = _ordenar_por_frecuencia(visibles, coincidencias, consulta, lexema, desde, cuantas,
-                                                    parte)
+                                                    parte, resto)
             resultado.orden_parcial = not exacto
         else:
             resultado.orden_parcial = True
@@ -253,7 +259,17 @@ def buscar(usuario, consulta: str, filtros: dict | None = None, pagina: int = 1)
     return resultado
 
 
-def _comun(consulta: str, parte: float | None) -> bool:
+def _resto(ids: list[int], ultimo: int, parte: float, leidos: list[tuple[float, int]]):
+    """For _ordenar_por_frecuencia: the pages of the expedientes from `ultimo` on (the last one
+    the candidates, read in expediente order, reached), their part of the archive, and the
+    candidates' best pages."""
+    ids_resto = [i for i in ids if i >= ultimo]
+    filtro = _igual_a_alguno(PaginaTexto, "expediente", ids_resto)
+    return (lambda condicion: PaginaTexto.objects.filter(condicion).filter(filtro).order_by(),
+            parte * len(ids_resto) / len(ids), leidos)
+
+
+def _comun(consulta: str, lexema: str | None, parte: float | None) -> bool:
     """Whether the planner expects the search on many more pages (FRECUENTE times) than the user
     sees: a common word, for a lawyer. Then his candidates are read with bitmap scans off
     (_ordenar): PostgreSQL underestimates the cost of the words' index for a common word and,
@@ -261,9 +277,12 @@ def _comun(consulta: str, parte: float | None) -> bool:
     (197 ms for «crédito» on half of a million pages); without bitmaps it reads his pages by
     the expediente index and stops at TOPE_RANGO matches (20 ms; measured). Otherwise the
     planner chooses (the words' index is then the cheaper way)."""
-    paginas = _estadisticas()[2]
-    return bool(parte is not None and parte < 1 and paginas
-                and _paginas_estimadas(consulta) > FRECUENTE * parte * paginas)
+    frecuencias, minima, paginas, _ = _estadisticas()
+    if parte is None or parte >= 1 or not paginas:
+        return False
+    # one word: its share of the pages is in the statistics already read; several: ask the planner
+    estimadas = frecuencias.get(lexema[1:-1], minima) * paginas if lexema else _paginas_estimadas(consulta)
+    return estimadas > FRECUENTE * parte * paginas
 
 
 FRECUENTE = 4  # see _comun: for a lawyer who sees 2 %, the two ways cost the same near 5 times his part
@@ -279,18 +298,19 @@ def _paginas_estimadas(consulta: str) -> float:
     return (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"]
 
 
-def _contar_y_ordenar(resultado: Resultado, coincidencias, consulta: str, desde: int,
-                      cuantas: int, sin_bitmap: bool = False) -> tuple[list[int], int]:
+def _contar_y_ordenar(resultado: Resultado, coincidencias, consulta: str, hasta: int,
+                      sin_bitmap: bool = False) -> tuple[list[tuple[float, int]], int, int | None]:
     """One query, so the matching pages the user may see are found once (for a lawyer, the
     pages of his 2,000 expedientes and the word's entries in the index):
     - the candidates: the first TOPE_RANGO matches, each with its rank distance;
     - counts and facets over the first TOPE_CONTEO + 1 of them (beyond: «más de»);
-    - the ids of the pages `desde`…`desde + cuantas` by rank among the candidates.
-    Returns those ids and the number of candidates: when it reaches TOPE_RANGO, the ranking
-    did not see every match (buscar then ranks by design, see the module's doc)."""
-    orden, candidatas, filas = _ordenar(coincidencias, consulta, desde, cuantas, facetas=True, sin_bitmap=sin_bitmap)
+    - the best `hasta` pages by rank among the candidates, as (distance, id).
+    Returns those, the number of candidates (when it reaches TOPE_RANGO, the ranking did not
+    see every match: buscar then ranks by design, see the module's doc) and the highest
+    expediente id among them."""
+    pares, candidatas, filas, ultimo = _ordenar(coincidencias, consulta, hasta, facetas=True, sin_bitmap=sin_bitmap)
     _facetas_leer(resultado, filas)
-    return orden, candidatas
+    return pares, candidatas, ultimo
 
 
 def _candidatas(coincidencias, consulta: str):
@@ -305,41 +325,47 @@ def _candidatas(coincidencias, consulta: str):
                          output_field=FloatField())).values("id", "expediente_id", "distancia")[:TOPE_RANGO]
 
 
-def _ordenar(coincidencias, consulta: str, desde: int, cuantas: int, facetas: bool = False,
-             sin_bitmap: bool = False):
-    """The ids of the pages `desde`…`desde + cuantas` by rank among the first TOPE_RANGO of
-    `coincidencias` (ties by id), their number, and (with `facetas`) the facet rows over the
-    first TOPE_CONTEO + 1. `sin_bitmap`: see _comun."""
+def _ordenar(coincidencias, consulta: str, hasta: int, facetas: bool = False, sin_bitmap: bool = False):
+    """Among the first TOPE_RANGO of `coincidencias`: the best `hasta` by rank as (distance, id)
+    pairs in order (ties by id), their number, the facet rows over the first TOPE_CONTEO + 1
+    (with `facetas`) and the highest expediente id among them (the last one read, when
+    `coincidencias` is in expediente order). `sin_bitmap`: see _comun."""
     sql, params = _candidatas(coincidencias, consulta).query.sql_with_params()
     tabla, pk = ExpedientePage._meta.db_table, ExpedientePage._meta.pk.column
     facetas_sql = f"""
             SELECT GROUPING(e.provincia, e.anio, e.estado, e.serie_id), e.provincia, e.anio,
-                   e.estado, e.serie_id, count(DISTINCT m.expediente_id), count(*), NULL::bigint
+                   e.estado, e.serie_id, count(DISTINCT m.expediente_id), count(*), NULL::bigint, NULL::float8
               FROM m JOIN {tabla} e ON e.{pk} = m.expediente_id
              GROUP BY GROUPING SETS ((e.provincia), (e.anio), (e.estado), (e.serie_id), ())
             UNION ALL""" if facetas else ""
-    with transaction.atomic() if sin_bitmap else nullcontext(), connection.cursor() as cursor:
-        if sin_bitmap:  # for this statement only (LOCAL: until the end of the transaction, reset below)
-            cursor.execute("SET LOCAL enable_bitmapscan = off")
-        cursor.execute(f"""
+    # sin_bitmap, outside a transaction (a view): the setting and the statement go in one message,
+    # which PostgreSQL runs as one transaction, so SET LOCAL ends with it; inside one (a test, a
+    # caller's atomic block), it is reset after the statement
+    en_bloque = sin_bitmap and connection.in_atomic_block
+    with transaction.atomic() if en_bloque else nullcontext(), connection.cursor() as cursor:
+        ajuste = "SET LOCAL enable_bitmapscan = off; " if sin_bitmap else ""
+        # the distance out as float8: RUM's is a float4, whose shortest text would not read back as
+        # the same float, and _ordenar_por_frecuencia merges pages ranked by two statements
+        cursor.execute(f"""{ajuste}
             WITH c AS MATERIALIZED ({sql}),
                  m AS (SELECT expediente_id FROM c LIMIT {TOPE_CONTEO + 1}),
-                 r AS (SELECT id, distancia FROM c ORDER BY distancia, id OFFSET %s LIMIT %s)
+                 r AS (SELECT id, distancia FROM c ORDER BY distancia, id LIMIT %s)
             {facetas_sql}
-            SELECT -1, NULL, NULL, NULL, NULL, NULL, count(*), NULL FROM c
+            SELECT -1, NULL, NULL, NULL, NULL, NULL, count(*), max(expediente_id), NULL FROM c
             UNION ALL
-            SELECT NULL, NULL, NULL, NULL, NULL, NULL, row_number() OVER (ORDER BY distancia, id), id FROM r""",
-                       [*params, desde, cuantas])
-        filas = cursor.fetchall()
+            SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, id, distancia::float8 FROM r""", [*params, hasta])
         if sin_bitmap:
+            cursor.nextset()  # past the SET's empty result
+        filas = cursor.fetchall()
+        if en_bloque:
             cursor.execute("RESET enable_bitmapscan")
-    orden = [f[7] for f in sorted((f for f in filas if f[7] is not None), key=lambda f: f[6])]
-    total = next(f[6] for f in filas if f[0] == -1)
-    return orden, total, [f[:7] for f in filas if f[7] is None and f[0] != -1]
+    pares = sorted((f[8], f[7]) for f in filas if f[0] is None and f[6] is None)
+    total, ultimo = next((f[6], f[7]) for f in filas if f[0] == -1)
+    return pares, total, [f[:7] for f in filas if f[0] is not None and f[0] != -1], ultimo
 
 
 def _ordenar_por_frecuencia(visibles, coincidencias, consulta: str, lexema: str, desde: int,
-                            cuantas: int, parte: float | None) -> tuple[list[int], bool]:
+                            cuantas: int, parte: float | None, resto=None) -> tuple[list[int], bool]:
     """The ids of the pages `desde`…`desde + cuantas` by rank, for a one-word search in more
     than TOPE_RANGO pages the user may see, and whether that order is exact. For one word,
     RUM's distance (and ts_rank) depends only on how many times the word is on the page, and
@@ -354,25 +380,42 @@ def _ordenar_por_frecuencia(visibles, coincidencias, consulta: str, lexema: str,
     of the primary key. A level beyond TOPE_RANGO pages is ranked over its first TOPE_RANGO
     only: then the levels above the first one read, if any, are tried from the top; if none
     of them has enough pages, the order is not exact (more than 5,000 pages with the word 3
-    times, and fewer than a screenful with it 5 times)."""
+    times, and fewer than a screenful with it 5 times).
+    `resto`: when the candidates were read in expediente order (a lawyer's common word, see
+    _comun), (visibles over the expedientes they did not finish, their part of the archive,
+    the candidates' best pages as (distance, id)). The candidates hold every match of the
+    expedientes before the last one read, so the levels are read over the rest only (half the
+    expedientes, half the index walks): a level of the rest with enough pages, merged with the
+    candidates' best, gives the exact order, since every page left out holds the word fewer
+    times than each of those."""
     hasta = desde + cuantas
     niveles = sorted(NIVELES_FRECUENCIA, reverse=True)
+
+    def leer(ver, nivel):
+        pares, total, _, _ = _ordenar(ver(_con_lexema(f"{lexema[:-1]} {nivel}'")), consulta, hasta)
+        return pares, total
+
+    if resto is not None:
+        ver_resto, parte_resto, leidos = resto
+        for nivel in niveles[niveles.index(_nivel_inicial(lexema, niveles, hasta, parte_resto)):]:
+            pares, total = leer(ver_resto, nivel)
+            if total >= hasta:
+                if total < TOPE_RANGO:
+                    unidos = {i: d for d, i in (*leidos, *pares)}  # a page of the last expediente read is in both
+                    return [i for _, i in sorted((d, i) for i, d in unidos.items())[desde:hasta]], True
+                break  # the rest's level is too large to rank whole: read the levels over everything
     inicial = niveles.index(_nivel_inicial(lexema, niveles, hasta, parte))
-
-    def leer(nivel):
-        orden, total, _ = _ordenar(visibles(_con_lexema(f"{lexema[:-1]} {nivel}'")), consulta, desde, cuantas)
-        return orden, total
-
     for nivel in niveles[inicial:]:
-        orden, total = leer(nivel)
+        pares, total = leer(visibles, nivel)
         if total >= hasta:
             break
     if total >= TOPE_RANGO:  # the statistics' guess may have skipped a level with enough pages
         for arriba in niveles[:inicial]:
-            mejor = leer(arriba)
+            mejor = leer(visibles, arriba)
             if mejor[1] >= hasta:
-                orden, total = mejor
+                pares, total = mejor
                 break
+    orden = [i for _, i in pares[desde:]]
     if total >= hasta:
         return orden, total < TOPE_RANGO
     una_vez = (coincidencias.exclude(_con_lexema(f"{lexema[:-1]} {nivel}'")).order_by("id")

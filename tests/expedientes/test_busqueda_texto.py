@@ -315,11 +315,10 @@ def test_una_palabra_cuyo_nivel_suficiente_pasa_el_tope_lo_dice(documentos, usua
     assert resultado.orden_parcial and len(resultado.hits) == 3
 
 
-def test_una_palabra_comun_se_busca_en_las_paginas_del_abogado(documentos, ajeno, usuarios, expediente,
-                                                              monkeypatch):
-    """A search the planner expects on far more pages than the lawyer sees reads his candidates
-    with bitmap scans off (busqueda_texto._comun), for that statement only: the same hits, counts
-    and facets as through the words' index."""
+def _comun_comprobar(documentos, usuarios, monkeypatch):
+    """A search expected on far more pages than the lawyer sees reads his candidates with bitmap
+    scans off (busqueda_texto._comun), for that statement only: the same hits, counts and facets
+    as through the words' index, and the setting back on after it."""
     from django.db import connection
 
     from expedientes import busqueda_texto
@@ -327,13 +326,67 @@ def test_una_palabra_comun_se_busca_en_las_paginas_del_abogado(documentos, ajeno
     abogado = usuarios["abogado"]
     antes = buscar(abogado, "credito")
     assert busqueda_texto._paginas_estimadas("credito") > 0  # the planner's own estimate, read from EXPLAIN
-    assert not busqueda_texto._comun("credito", 0.01)  # no statistics yet: the planner decides
-    monkeypatch.setattr(busqueda_texto, "_estadisticas", lambda: ({}, 0.0, 1000.0, 100.0))
+    assert not busqueda_texto._comun("credito", "'credit'", 0.01)  # no statistics yet: the planner decides
+    monkeypatch.setattr(busqueda_texto, "_estadisticas", lambda: ({"credit": 0.9}, 0.0, 1000.0, 100.0))
     monkeypatch.setattr(busqueda_texto, "_paginas_estimadas", lambda consulta: 900.0)
-    assert busqueda_texto._comun("credito", 0.01) and not busqueda_texto._comun("credito", 1.0)
+    assert busqueda_texto._comun("credito", "'credit'", 0.01) and busqueda_texto._comun("credito impago", None, 0.01)
+    assert not busqueda_texto._comun("credito", "'credit'", 1.0)  # he sees everything
     despues = buscar(abogado, "credito")
     assert [h.pagina_texto_id for h in despues.hits] == [h.pagina_texto_id for h in antes.hits]
     assert (despues.total, despues.facetas) == (antes.total, antes.facetas) and antes.total == 1
     with connection.cursor() as cursor:
         cursor.execute("SHOW enable_bitmapscan")
         assert cursor.fetchone()[0] == "on"
+
+
+def test_una_palabra_comun_se_busca_en_las_paginas_del_abogado(documentos, ajeno, usuarios, monkeypatch):
+    _comun_comprobar(documentos, usuarios, monkeypatch)  # inside the test's transaction: SET LOCAL, then RESET
+
+
+@pytest.mark.django_db(transaction=True)
+def test_una_palabra_comun_fuera_de_una_transaccion(documentos, ajeno, usuarios, monkeypatch):
+    _comun_comprobar(documentos, usuarios, monkeypatch)  # as in a view: one message, one transaction
+
+
+def test_una_palabra_comun_del_abogado_se_ordena_exacta_leyendo_solo_el_resto(documentos, usuarios, expediente,
+                                                                              pdf, monkeypatch):
+    """A lawyer's common word (busqueda_texto._comun): his candidates are read in expediente order,
+    and the frequency levels only over the expedientes they did not finish; merged, the order is
+    still the ranking's over all his pages, page after page."""
+    from django.db import connection
+
+    from expedientes import busqueda_texto
+
+    abogado = usuarios["abogado"]
+    expedientes = [expediente] + [expediente_crear(usuario=usuarios["secretaria"], abogado=abogado) for _ in range(2)]
+    veces = [[1, 3, 1, 2, 1, 6, 1, 1], [2, 1, 9, 1, 1, 3, 1, 5], [1, 1, 4, 2, 1, 1, 8, 2]]
+    for exp, suyas in zip(expedientes, veces):
+        version = documentos[1] if exp == expediente else adjunto_crear(
+            actuacion=_actuacion_de(exp, usuarios["secretaria"]), titulo="Oficio", flujo=pdf(), nombre="d.pdf",
+            usuario=abogado)
+        PaginaTexto.objects.bulk_create([
+            PaginaTexto(version=version, expediente=exp, numero=n, origen=OrigenTexto.OCR,
+                        texto=f"Folio {n}: " + " ".join(f"el embargo número {k} del predio" for k in range(v)))
+            for n, v in enumerate(suyas, start=3)])
+    with connection.cursor() as cursor:
+        cursor.execute("""select id from expedientes_paginatexto
+                           where expediente_id = any(%s) and busqueda @@ websearch_to_tsquery('coactivas_es', 'embargo')
+                           order by busqueda <=> websearch_to_tsquery('coactivas_es', 'embargo'), id""",
+                       [[e.pk for e in expedientes]])
+        exacto = [f[0] for f in cursor.fetchall()]
+    assert len(exacto) == 24
+    monkeypatch.setattr(busqueda_texto, "TOPE_RANGO", 12)
+    monkeypatch.setattr(busqueda_texto, "POR_PAGINA", 3)
+    monkeypatch.setattr(busqueda_texto, "_estadisticas", lambda: ({}, 0.0, 1000.0, 100.0))
+    monkeypatch.setattr(busqueda_texto, "_comun", lambda consulta, lexema, parte: True)
+    restos = []
+    original = busqueda_texto._ordenar_por_frecuencia
+    monkeypatch.setattr(busqueda_texto, "_ordenar_por_frecuencia",
+                        lambda *a: restos.append(a[-1]) or original(*a))
+    vistos = []
+    for pagina in (1, 2, 3, 4):
+        resultado = buscar(abogado, "embargo", pagina=pagina)
+        assert not resultado.orden_parcial
+        vistos += [h.pagina_texto_id for h in resultado.hits]
+    assert vistos == exacto[:12]
+    assert restos and all(r is not None for r in restos)
