@@ -343,7 +343,7 @@ def test_una_palabra_comun_se_busca_en_las_paginas_del_abogado(documentos, ajeno
     _comun_comprobar(documentos, usuarios, monkeypatch)  # inside the test's transaction: SET LOCAL, then RESET
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_una_palabra_comun_fuera_de_una_transaccion(documentos, ajeno, usuarios, monkeypatch):
     _comun_comprobar(documentos, usuarios, monkeypatch)  # as in a view: one message, one transaction
 
