@@ -156,11 +156,11 @@ def _filtro_paginas(usuario, filtros, ids: list[int] | None):
     """The condition on PaginaTexto that keeps the pages of the expedientes the user may see,
     with the facet filters (None: he sees none), computed once per search: the policy inside
     every query of it; the part of the archive it keeps (None if unknown); and the ids of the
-    expedientes it names, when it names them. For a user who
-    sees few expedientes (a lawyer's own), their ids are read first and written into the query
-    as one array: PostgreSQL cannot estimate how few rows the policy's OR of guardian subqueries
-    keeps (it guesses three quarters of the table) and would then walk every page of the index;
-    with the ids it reads only those expedientes' pages.
+    expedientes it names, when it names them. For a user who sees few expedientes (a lawyer's
+    own), their ids are read first and written into the query as one array: PostgreSQL cannot
+    estimate how few rows the policy's OR of guardian subqueries keeps (it guesses three
+    quarters of the table) and would then walk every page of the index; with the ids it reads
+    only those expedientes' pages.
     `ids`: permisos.policies.ids_expedientes_visibles, when it could give them."""
     if ids is None and not filtros and not q_expedientes(usuario):  # Q(): a superuser, the auditor
         return Q(), 1.0, None
@@ -233,11 +233,7 @@ def buscar(usuario, consulta: str, filtros: dict | None = None, pagina: int = 1)
     if filtro is None:  # he sees no expediente
         return resultado
 
-    def visibles(condicion):
-        # no join with the version: a destroyed version's text is deleted with it
-        # (archivo/services/bajas.py); order_by(): the default ordering would join and sort
-        return PaginaTexto.objects.filter(condicion).filter(filtro).order_by()
-
+    visibles = _paginas_bajo(filtro)
     coincidencias = visibles(Q(busqueda=query))
     desde, cuantas = (pagina - 1) * POR_PAGINA, POR_PAGINA + 1
     comun = _comun(consulta, lexema, parte)
@@ -264,9 +260,15 @@ def _resto(ids: list[int], ultimo: int, parte: float, leidos: list[tuple[float, 
     the candidates, read in expediente order, reached), their part of the archive, and the
     candidates' best pages."""
     ids_resto = [i for i in ids if i >= ultimo]
-    filtro = _igual_a_alguno(PaginaTexto, "expediente", ids_resto)
-    return (lambda condicion: PaginaTexto.objects.filter(condicion).filter(filtro).order_by(),
+    return (_paginas_bajo(_igual_a_alguno(PaginaTexto, "expediente", ids_resto)),
             parte * len(ids_resto) / len(ids), leidos)
+
+
+def _paginas_bajo(filtro):
+    """The pages meeting a condition, under `filtro` (_filtro_paginas): a function of the condition."""
+    # no join with the version: a destroyed version's text is deleted with it
+    # (archivo/services/bajas.py); order_by(): the default ordering would join and sort
+    return lambda condicion: PaginaTexto.objects.filter(condicion).filter(filtro).order_by()
 
 
 def _comun(consulta: str, lexema: str | None, parte: float | None) -> bool:
@@ -392,7 +394,7 @@ def _ordenar_por_frecuencia(visibles, coincidencias, consulta: str, lexema: str,
     niveles = sorted(NIVELES_FRECUENCIA, reverse=True)
 
     def leer(ver, nivel):
-        pares, total, _, _ = _ordenar(ver(_con_lexema(f"{lexema[:-1]} {nivel}'")), consulta, hasta)
+        pares, total, _, _ = _ordenar(ver(_con_lexema(_marcador(lexema, nivel))), consulta, hasta)
         return pares, total
 
     if resto is not None:
@@ -418,7 +420,7 @@ def _ordenar_por_frecuencia(visibles, coincidencias, consulta: str, lexema: str,
     orden = [i for _, i in pares[desde:]]
     if total >= hasta:
         return orden, total < TOPE_RANGO
-    una_vez = (coincidencias.exclude(_con_lexema(f"{lexema[:-1]} {nivel}'")).order_by("id")
+    una_vez = (coincidencias.exclude(_con_lexema(_marcador(lexema, nivel))).order_by("id")
                .values_list("id", flat=True)[max(0, desde - total):hasta - total])
     return orden + list(una_vez), True
 
@@ -434,7 +436,7 @@ def _nivel_inicial(lexema: str, niveles: list[int], hasta: int, parte: float | N
     if parte is None or not paginas:
         return niveles[0]
     for nivel in niveles:
-        if frecuencias.get(f"{lexema[1:-1]} {nivel}", minima) * paginas * parte >= hasta:
+        if frecuencias.get(_marcador(lexema, nivel)[1:-1], minima) * paginas * parte >= hasta:
             return nivel
     return niveles[-1]
 
@@ -467,6 +469,12 @@ def _estadisticas() -> tuple[dict[str, float], float, float, float]:
 
 
 _ESTADISTICAS: dict[str, tuple[float, tuple]] = {}
+
+
+def _marcador(lexema: str, nivel: int) -> str:
+    """The frequency marker of a lexeme written as a tsquery ("'credit'" → "'credit 5'"; pg_stats
+    lists it without the quotes)."""
+    return f"{lexema[:-1]} {nivel}'"
 
 
 def _con_lexema(tsquery: str) -> RawSQL:
