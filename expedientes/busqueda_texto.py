@@ -34,12 +34,11 @@ from __future__ import annotations
 import json
 import re
 import time
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import BooleanField, FloatField, Q
 from django.db.models.expressions import RawSQL
 from django.urls import NoReverseMatch, reverse
@@ -236,15 +235,16 @@ def buscar(usuario, consulta: str, filtros: dict | None = None, pagina: int = 1)
     visibles = _paginas_bajo(filtro)
     coincidencias = visibles(Q(busqueda=query))
     desde, cuantas = (pagina - 1) * POR_PAGINA, POR_PAGINA + 1
-    comun = _comun(consulta, lexema, parte)
-    por_expediente = comun and ids_filtro is not None  # the index scan bitmaps off gives this order
+    # a common word for who sees few expedientes (a lawyer's, given by their ids): his pages in
+    # expediente order, by the expediente index (_comun)
+    comun = _comun(consulta, lexema, parte) and ids_filtro is not None
     pares, candidatas, ultimo = _contar_y_ordenar(
-        resultado, coincidencias.order_by("expediente_id") if por_expediente else coincidencias, consulta,
-        desde + cuantas, sin_bitmap=comun)
+        resultado, visibles(_coincide_sin_indice(consulta)).order_by("expediente_id") if comun else coincidencias,
+        consulta, desde + cuantas)
     orden = [i for _, i in pares[desde:]]
     if candidatas >= TOPE_RANGO:
         if lexema:
-            resto = _resto(ids_filtro, ultimo, parte, pares) if por_expediente else None
+            resto = _resto(ids_filtro, ultimo, parte, pares) if comun else None
             orden, exacto = _ordenar_por_frecuencia(visibles, coincidencias, consulta, lexema, desde, cuantas,
                                                     parte, resto)
             resultado.orden_parcial = not exacto
@@ -273,12 +273,13 @@ def _paginas_bajo(filtro):
 
 def _comun(consulta: str, lexema: str | None, parte: float | None) -> bool:
     """Whether the planner expects the search on many more pages (FRECUENTE times) than the user
-    sees: a common word, for a lawyer. Then his candidates are read with bitmap scans off
-    (_ordenar): PostgreSQL underestimates the cost of the words' index for a common word and,
-    with the statistics of a freshly rewritten table, intersected all of it with his pages
-    (197 ms for «crédito» on half of a million pages); without bitmaps it reads his pages by
-    the expediente index and stops at TOPE_RANGO matches (20 ms; measured). Otherwise the
-    planner chooses (the words' index is then the cheaper way)."""
+    sees: a common word, for a lawyer. Then his candidates are read by the expediente index,
+    with the words' index out of the planner's reach (_coincide_sin_indice): PostgreSQL
+    underestimates the cost of the words' index for a common word and, with the statistics of
+    a freshly rewritten table, intersected all of it with his pages (197 ms for «crédito» on
+    half of a million pages), where his pages, read by expediente until TOPE_RANGO match,
+    take 20 ms (measured). Otherwise the planner chooses (the words' index is then the
+    cheaper way)."""
     frecuencias, minima, paginas, _ = _estadisticas()
     if parte is None or parte >= 1 or not paginas:
         return False
@@ -300,8 +301,17 @@ def _paginas_estimadas(consulta: str) -> float:
     return (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"]
 
 
-def _contar_y_ordenar(resultado: Resultado, coincidencias, consulta: str, hasta: int,
-                      sin_bitmap: bool = False) -> tuple[list[tuple[float, int]], int, int | None]:
+def _coincide_sin_indice(consulta: str) -> RawSQL:
+    """busqueda @@ the search, written as the function behind the operator: the same test, which
+    no index can answer (an index matches operators), so the planner reads by the other
+    conditions (_comun). One condition of one statement, where a setting (enable_bitmapscan)
+    would reach all of it."""
+    return RawSQL(f'ts_match_vq("{PaginaTexto._meta.db_table}"."busqueda", websearch_to_tsquery(%s::regconfig, %s))',
+                  (CONFIGURACION_BUSQUEDA, consulta), output_field=BooleanField())
+
+
+def _contar_y_ordenar(resultado: Resultado, coincidencias, consulta: str,
+                      hasta: int) -> tuple[list[tuple[float, int]], int, int | None]:
     """One query, so the matching pages the user may see are found once (for a lawyer, the
     pages of his 2,000 expedientes and the word's entries in the index):
     - the candidates: the first TOPE_RANGO matches, each with its rank distance;
@@ -310,7 +320,7 @@ def _contar_y_ordenar(resultado: Resultado, coincidencias, consulta: str, hasta:
     Returns those, the number of candidates (when it reaches TOPE_RANGO, the ranking did not
     see every match: buscar then ranks by design, see the module's doc) and the highest
     expediente id among them."""
-    pares, candidatas, filas, ultimo = _ordenar(coincidencias, consulta, hasta, facetas=True, sin_bitmap=sin_bitmap)
+    pares, candidatas, filas, ultimo = _ordenar(coincidencias, consulta, hasta, facetas=True)
     _facetas_leer(resultado, filas)
     return pares, candidatas, ultimo
 
@@ -327,11 +337,11 @@ def _candidatas(coincidencias, consulta: str):
                          output_field=FloatField())).values("id", "expediente_id", "distancia")[:TOPE_RANGO]
 
 
-def _ordenar(coincidencias, consulta: str, hasta: int, facetas: bool = False, sin_bitmap: bool = False):
+def _ordenar(coincidencias, consulta: str, hasta: int, facetas: bool = False):
     """Among the first TOPE_RANGO of `coincidencias`: the best `hasta` by rank as (distance, id)
     pairs in order (ties by id), their number, the facet rows over the first TOPE_CONTEO + 1
     (with `facetas`) and the highest expediente id among them (the last one read, when
-    `coincidencias` is in expediente order). `sin_bitmap`: see _comun."""
+    `coincidencias` is in expediente order)."""
     sql, params = _candidatas(coincidencias, consulta).query.sql_with_params()
     tabla, pk = ExpedientePage._meta.db_table, ExpedientePage._meta.pk.column
     facetas_sql = f"""
@@ -340,15 +350,10 @@ def _ordenar(coincidencias, consulta: str, hasta: int, facetas: bool = False, si
               FROM m JOIN {tabla} e ON e.{pk} = m.expediente_id
              GROUP BY GROUPING SETS ((e.provincia), (e.anio), (e.estado), (e.serie_id), ())
             UNION ALL""" if facetas else ""
-    # sin_bitmap, outside a transaction (a view): the setting and the statement go in one message,
-    # which PostgreSQL runs as one transaction, so SET LOCAL ends with it; inside one (a test, a
-    # caller's atomic block), it is reset after the statement
-    en_bloque = sin_bitmap and connection.in_atomic_block
-    with transaction.atomic() if en_bloque else nullcontext(), connection.cursor() as cursor:
-        ajuste = "SET LOCAL enable_bitmapscan = off; " if sin_bitmap else ""
+    with connection.cursor() as cursor:
         # the distance out as float8: RUM's is a float4, whose shortest text would not read back as
         # the same float, and _ordenar_por_frecuencia merges pages ranked by two statements
-        cursor.execute(f"""{ajuste}
+        cursor.execute(f"""
             WITH c AS MATERIALIZED ({sql}),
                  m AS (SELECT expediente_id FROM c LIMIT {TOPE_CONTEO + 1}),
                  r AS (SELECT id, distancia FROM c ORDER BY distancia, id LIMIT %s)
@@ -356,11 +361,7 @@ def _ordenar(coincidencias, consulta: str, hasta: int, facetas: bool = False, si
             SELECT -1, NULL, NULL, NULL, NULL, NULL, count(*), max(expediente_id), NULL FROM c
             UNION ALL
             SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, id, distancia::float8 FROM r""", [*params, hasta])
-        if sin_bitmap:
-            cursor.nextset()  # past the SET's empty result
         filas = cursor.fetchall()
-        if en_bloque:
-            cursor.execute("RESET enable_bitmapscan")
     pares = sorted((f[8], f[7]) for f in filas if f[0] is None and f[6] is None)
     total, ultimo = next((f[6], f[7]) for f in filas if f[0] == -1)
     return pares, total, [f[:7] for f in filas if f[0] is not None and f[0] != -1], ultimo

@@ -9,8 +9,30 @@ expediente and everything under it. Only permisos/ reads or writes these tables:
 import pgtrigger
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+
+CAMBIOS_TABLA = "permisos_cambio_permisos"
+
+
+def _cambios_anotar(columna: str) -> list:
+    """The triggers that note, in CambioPermisos, every statement that writes rows of a
+    guardian table on expedientes: for whom (the `columna` of the rows written: user_id or
+    group_id) on INSERT and DELETE, for everybody on UPDATE and TRUNCATE (nothing in the
+    project updates these rows: they are granted and revoked)."""
+    destino = "usuario_id" if columna == "user_id" else "grupo_id"
+    filas = f"INSERT INTO {CAMBIOS_TABLA} ({destino}) SELECT DISTINCT {columna} FROM filas; RETURN NULL;"
+    return [
+        pgtrigger.Trigger(name="cambios_alta", level=pgtrigger.Statement, when=pgtrigger.After,
+                          operation=pgtrigger.Insert, referencing=pgtrigger.Referencing(new="filas"), func=filas),
+        pgtrigger.Trigger(name="cambios_baja", level=pgtrigger.Statement, when=pgtrigger.After,
+                          operation=pgtrigger.Delete, referencing=pgtrigger.Referencing(old="filas"), func=filas),
+        pgtrigger.Trigger(name="cambios_todos", level=pgtrigger.Statement, when=pgtrigger.After,
+                          operation=pgtrigger.Update | pgtrigger.Truncate,
+                          func=f"INSERT INTO {CAMBIOS_TABLA} (usuario_id, grupo_id) VALUES (NULL, NULL); RETURN NULL;"),
+    ]
 
 
 class ExpedienteUserObjectPermission(UserObjectPermissionBase):
@@ -21,6 +43,7 @@ class ExpedienteUserObjectPermission(UserObjectPermissionBase):
     class Meta(UserObjectPermissionBase.Meta):
         verbose_name = "permiso de usuario sobre un expediente"
         verbose_name_plural = "permisos de usuario sobre expedientes"
+        triggers = _cambios_anotar("user_id")
 
 
 class ExpedienteGroupObjectPermission(GroupObjectPermissionBase):
@@ -31,6 +54,30 @@ class ExpedienteGroupObjectPermission(GroupObjectPermissionBase):
     class Meta(GroupObjectPermissionBase.Meta):
         verbose_name = "permiso de grupo sobre un expediente"
         verbose_name_plural = "permisos de grupo sobre expedientes"
+        triggers = _cambios_anotar("group_id")
+
+
+class CambioPermisos(models.Model):
+    """One statement that granted or revoked rows of the two tables above, for one user or
+    group (both empty: for everybody), written by their triggers in the same transaction.
+    Append-only. What it is for: a process keeps each lawyer's visible expedientes between
+    requests (permisos.policies.ids_expedientes_visibles) and knows they still hold when the
+    number of these rows for him and his current groups has not changed: a grant or a
+    revocation adds one when it commits, never before, and without locking anything that
+    another grant would wait for (a counter row would)."""
+
+    usuario_id = models.IntegerField(null=True)
+    grupo_id = models.IntegerField(null=True)
+    registrado_en = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        db_table = CAMBIOS_TABLA
+        verbose_name = "cambio de permisos sobre expedientes"
+        verbose_name_plural = "cambios de permisos sobre expedientes"
+        default_permissions = ()
+        # a user's rows, a group's (usuario_id NULL) and everybody's (both NULL)
+        indexes = [models.Index(fields=["usuario_id", "grupo_id"], name="cambios_quien_idx")]
+        triggers = [pgtrigger.Protect(name="solo_anotar", operation=pgtrigger.Update | pgtrigger.Delete)]
 
 
 class RegistroCustodia(models.Model):

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Length, Substr
 from wagtail.permission_policies.pages import PagePermissionPolicy
@@ -30,7 +31,7 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 from archivo.fases import SOLO_LECTURA, FaseArchivo
 
 from .derechos import derechos, derechos_olvidar
-from .models import ExpedienteGroupObjectPermission, ExpedienteUserObjectPermission
+from .models import CAMBIOS_TABLA, ExpedienteGroupObjectPermission, ExpedienteUserObjectPermission
 
 # Any Wagtail page permission on an ancestor-or-self reads the subtree.
 ACCIONES_LECTURA = frozenset({"add", "change", "publish", "bulk_delete", "lock", "unlock"})
@@ -182,17 +183,58 @@ def q_paginas(usuario, accion=VER) -> Q:
 
 
 def ids_expedientes_visibles(usuario, limite: int) -> list[int] | None:
-    """The pks of the expedientes the user may see, when only his own grants give them (a
-    lawyer's assigned expedientes): q_expedientes is then exactly «pk in these guardian rows»,
-    read here from guardian's two tables by their indexes (4 ms for 2,000, where the Q over every
-    expediente scans the unit: 20 ms at 100,000, measured). None when other rules take part (a
-    superuser, a unit-wide role) or there are more than `limite`: the caller filters with
-    q_expedientes."""
+    """The pks (ascending) of the expedientes the user may see, when only his own grants give
+    them (a lawyer's assigned expedientes): q_expedientes is then exactly «pk in these guardian
+    rows», read from guardian's two tables by their indexes (2 ms for 2,000, where the Q over
+    every expediente scans the unit: 20 ms at 100,000, measured), and kept by the process
+    while they hold (_VISIBLES). None when other rules take part (a superuser, a unit-wide
+    role) or there are more than `limite`: the caller filters with q_expedientes."""
     if _sin_filtro(usuario, VER) is not None or _q_unidad(usuario, _PAGINAS_DE[VER]) is not None:
         return None
-    propias, de_grupos = _filas_guardian(usuario, _GUARDIAN_DE[VER])
-    ids = list(propias.union(de_grupos).values_list("content_object_id", flat=True)[:limite + 1])
+    sitio = (connection.settings_dict["NAME"], usuario.pk)
+    guardados = _VISIBLES.get(sitio)
+    marca = [usuario.pk, usuario.pk]  # _CAMBIOS_SQL's parameters
+    if guardados is None or guardados[0] != _fila(_CAMBIOS_SQL, marca)[0]:
+        propias, de_grupos = _filas_guardian(usuario, _GUARDIAN_DE[VER])
+        sql, params = propias.union(de_grupos, all=True).query.sql_with_params()
+        # one array, sorted and without repeats, instead of a row per id (a UNION's hashing and
+        # the rows' transfer took half the time: 4.7 against 1.9 ms for 2,000 ids, measured),
+        # and the changes' mark in the same statement, so both come from one snapshot
+        clave, ids = _fila(f"""SELECT ({_CAMBIOS_SQL}), (SELECT array_agg(DISTINCT f.content_object_id
+                                  ORDER BY f.content_object_id) FROM ({sql}) f)""", [*marca, *params])
+        if len(_VISIBLES) >= _VISIBLES_MAX:  # more users than an office has: start again
+            _VISIBLES.clear()
+        guardados = _VISIBLES[sitio] = (clave, ids or [])
+    ids = guardados[1]
     return ids if len(ids) <= limite else None
+
+
+# Each lawyer's visible expedientes, kept between requests by the process ((database, user pk)
+# → (mark, ids); the ids read 3 ms of his search's 70, measured at 2,000 expedientes). They
+# hold while the mark holds: the number and last id of the CambioPermisos rows (permisos/
+# models.py: one per statement that grants or revokes, added by the triggers of guardian's
+# tables when it commits) for him, for each group he is in now, and for everybody. A grant or
+# revocation adds a row to one of these, and a change of his groups changes the list: either
+# way the mark changes. Rows are only added, so a mark never comes back.
+_VISIBLES: dict[tuple[str, int], tuple[str, list[int]]] = {}
+_VISIBLES_MAX = 500
+_CAMBIOS_SQL = f"""
+    SELECT coalesce(string_agg(marca, ' ' ORDER BY marca), '') FROM (
+        SELECT 'u' || count(*) || '.' || coalesce(max(id), 0) FROM {CAMBIOS_TABLA} WHERE usuario_id = %s
+        UNION ALL
+        SELECT 'g' || ug.group_id || '.' || count(c.id) || '.' || coalesce(max(c.id), 0)
+          FROM auth_user_groups ug LEFT JOIN {CAMBIOS_TABLA} c
+            ON c.usuario_id IS NULL AND c.grupo_id = ug.group_id
+         WHERE ug.user_id = %s GROUP BY ug.group_id
+        UNION ALL
+        SELECT 't' || count(*) || '.' || coalesce(max(id), 0) FROM {CAMBIOS_TABLA}
+         WHERE usuario_id IS NULL AND grupo_id IS NULL) marcas(marca)"""
+
+
+def _fila(sql: str, params: list) -> tuple:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
 
 
 def expedientes_filtrar_visibles(usuario, expedientes: QuerySet, accion=VER) -> QuerySet:

@@ -102,3 +102,72 @@ def test_los_ids_visibles_son_los_del_q_de_la_politica(usuarios, expediente, aje
     assert set(policies.ids_expedientes_visibles(usuarios["abogado"], 1000)) == {expediente.pk, ajeno.pk} \
         == por_q(usuarios["abogado"])
     assert policies.ids_expedientes_visibles(usuarios["abogado"], 1) is None  # over the limit: the Q decides
+
+
+def test_los_ids_guardados_siguen_cada_concesion_y_revocacion(usuarios, expediente, ajeno,
+                                                              django_assert_num_queries):
+    """The process keeps a lawyer's ids between requests (policies._VISIBLES): after each grant,
+    revocation, group change or reassignment they are the Q's again, and while nothing changes
+    they cost one query (the changes' mark), not the guardian rows."""
+    from django.contrib.auth.models import Group
+    from guardian.shortcuts import assign_perm, remove_perm
+
+    from expedientes.models import ExpedientePage
+
+    abogado = usuarios["abogado"]
+
+    def igual_al_q():
+        ids = policies.ids_expedientes_visibles(abogado, 1000)
+        assert ids == sorted(ExpedientePage.objects.filter(policies.q_expedientes(abogado))
+                             .values_list("pk", flat=True))
+        return set(ids)
+
+    assert igual_al_q() == {expediente.pk}
+    with django_assert_num_queries(1):
+        assert policies.ids_expedientes_visibles(abogado, 1000) == [expediente.pk]
+    assign_perm("expedientes.view_expedientepage", abogado, ajeno)
+    assert igual_al_q() == {expediente.pk, ajeno.pk}
+    remove_perm("expedientes.view_expedientepage", abogado, ajeno)
+    assert igual_al_q() == {expediente.pk}
+    equipo = Group.objects.create(name="Equipo de apoyo")
+    assign_perm("expedientes.change_expedientepage", equipo, ajeno)  # before he is in it
+    assert igual_al_q() == {expediente.pk}
+    abogado.groups.add(equipo)
+    assert igual_al_q() == {expediente.pk, ajeno.pk}
+    abogado.groups.remove(equipo)
+    assert igual_al_q() == {expediente.pk}
+    abogado.groups.add(equipo)
+    remove_perm("expedientes.change_expedientepage", equipo, ajeno)
+    assert igual_al_q() == {expediente.pk}
+    expediente_asignar(expediente=ajeno, abogado=abogado, usuario=usuarios["jefe"], motivo="Reparto")
+    assert igual_al_q() == {expediente.pk, ajeno.pk}
+    expediente_asignar(expediente=expediente, abogado=None, usuario=usuarios["jefe"], motivo="Licencia")
+    assert igual_al_q() == {ajeno.pk}
+    # nothing in the project updates these rows; a statement that does is noted for everybody
+    policies.ExpedienteUserObjectPermission.objects.filter(user=abogado).update(content_object=expediente)
+    assert igual_al_q() == {expediente.pk}
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_una_revocacion_de_otra_conexion_llega_a_los_ids_guardados(usuarios, expediente):
+    """Another process (here a thread, with its own connection) revokes and commits: the ids
+    this process keeps stop holding at once."""
+    import threading
+
+    from django.db import connection
+    from guardian.shortcuts import remove_perm
+
+    abogado = usuarios["abogado"]
+    assert policies.ids_expedientes_visibles(abogado, 1000) == [expediente.pk]
+
+    def revocar():
+        try:
+            for permiso in ("view_expedientepage", "change_expedientepage"):
+                remove_perm(f"expedientes.{permiso}", abogado, expediente)
+        finally:
+            connection.close()
+
+    hilo = threading.Thread(target=revocar)
+    hilo.start()
+    hilo.join()
+    assert policies.ids_expedientes_visibles(abogado, 1000) == []
