@@ -62,7 +62,9 @@ def base_de_datos_preparar(nombre: str | None, reusar: bool, sufijo: str = "_ben
     if partes.scheme not in {"postgres", "postgresql"}:
         sys.exit("benchmarks/permissions.py necesita PostgreSQL: "
                  'eval "$(python scripts/devstack.py env --profile test)"')
-    nombre = nombre or partes.path.lstrip("/") + sufijo
+    actual = partes.path.lstrip("/")
+    # a DATABASE_URL already at the benchmark's database (a shell that ran a probe) stays there
+    nombre = nombre or (actual if actual.endswith(sufijo) else actual + sufijo)
     # the DROP below must never reach a database that is not a benchmark's
     if not nombre.endswith("_bench"):
         sys.exit(f"el nombre de la base de datos del benchmark debe terminar en _bench: {nombre}")
