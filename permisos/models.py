@@ -77,7 +77,16 @@ class CambioPermisos(models.Model):
         default_permissions = ()
         # a user's rows, a group's (usuario_id NULL) and everybody's (both NULL)
         indexes = [models.Index(fields=["usuario_id", "grupo_id"], name="cambios_quien_idx")]
-        triggers = [pgtrigger.Protect(name="solo_anotar", operation=pgtrigger.Update | pgtrigger.Delete)]
+        # a mark must never come back (policies._VISIBLES): the rows are never changed, deleted
+        # or truncated (only the tests' flush goes around it: tests/conftest.py)
+        triggers = [
+            pgtrigger.Protect(name="solo_anotar", operation=pgtrigger.Update | pgtrigger.Delete),
+            pgtrigger.Trigger(
+                name="sin_vaciar", level=pgtrigger.Statement, when=pgtrigger.Before,
+                operation=pgtrigger.Truncate,
+                func="RAISE EXCEPTION 'pgtrigger: Cannot truncate % table', TG_TABLE_NAME;",
+            ),
+        ]
 
 
 class RegistroCustodia(models.Model):

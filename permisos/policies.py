@@ -191,7 +191,8 @@ def ids_expedientes_visibles(usuario, limite: int) -> list[int] | None:
     role) or there are more than `limite`: the caller filters with q_expedientes."""
     if _sin_filtro(usuario, VER) is not None or _q_unidad(usuario, _PAGINAS_DE[VER]) is not None:
         return None
-    sitio = (connection.settings_dict["NAME"], usuario.pk)
+    ajustes = connection.settings_dict
+    sitio = (ajustes["HOST"], ajustes["PORT"], ajustes["NAME"], usuario.pk)
     guardados = _VISIBLES.get(sitio)
     marca = [usuario.pk, usuario.pk]  # _CAMBIOS_SQL's parameters
     if guardados is None or guardados[0] != _fila(_CAMBIOS_SQL, marca)[0]:
@@ -199,24 +200,31 @@ def ids_expedientes_visibles(usuario, limite: int) -> list[int] | None:
         sql, params = propias.union(de_grupos, all=True).query.sql_with_params()
         # one array, sorted and without repeats, instead of a row per id (a UNION's hashing and
         # the rows' transfer took half the time: 4.7 against 1.9 ms for 2,000 ids, measured),
-        # and the changes' mark in the same statement, so both come from one snapshot
-        clave, ids = _fila(f"""SELECT ({_CAMBIOS_SQL}), (SELECT array_agg(DISTINCT f.content_object_id
-                                  ORDER BY f.content_object_id) FROM ({sql}) f)""", [*marca, *params])
-        if len(_VISIBLES) >= _VISIBLES_MAX:  # more users than an office has: start again
-            _VISIBLES.clear()
-        guardados = _VISIBLES[sitio] = (clave, ids or [])
+        # and the changes' mark in the same statement, so both come from one snapshot; kept
+        # only when read outside a transaction that has written: its own changes may yet be
+        # rolled back, and their mark come back with other rows behind it
+        clave, ids, guardar = _fila(
+            f"""SELECT ({_CAMBIOS_SQL}), (SELECT array_agg(DISTINCT f.content_object_id
+                       ORDER BY f.content_object_id) FROM ({sql}) f), txid_current_if_assigned() IS NULL""",
+            [*marca, *params])
+        guardados = (clave, tuple(ids or ()))
+        if guardar:
+            if len(_VISIBLES) >= _VISIBLES_MAX:  # more users than an office has: start again
+                _VISIBLES.clear()
+            _VISIBLES[sitio] = guardados
     ids = guardados[1]
-    return ids if len(ids) <= limite else None
+    return list(ids) if len(ids) <= limite else None  # a copy: the kept tuple is shared
 
 
-# Each lawyer's visible expedientes, kept between requests by the process ((database, user pk)
-# → (mark, ids); the ids read 3 ms of his search's 70, measured at 2,000 expedientes). They
+# Each lawyer's visible expedientes, kept between requests by the process ((server, database,
+# user pk) → (mark, ids)); the ids read 3 ms of his search's 70, measured at 2,000 expedientes). They
 # hold while the mark holds: the number and last id of the CambioPermisos rows (permisos/
 # models.py: one per statement that grants or revokes, added by the triggers of guardian's
 # tables when it commits) for him, for each group he is in now, and for everybody. A grant or
 # revocation adds a row to one of these, and a change of his groups changes the list: either
-# way the mark changes. Rows are only added, so a mark never comes back.
-_VISIBLES: dict[tuple[str, int], tuple[str, list[int]]] = {}
+# way the mark changes. Rows are only added (the table refuses UPDATE, DELETE and TRUNCATE), so
+# a mark never comes back; a restored backup needs the processes restarted, as any deployment.
+_VISIBLES: dict[tuple[str, str, str, int], tuple[str, tuple[int, ...]]] = {}
 _VISIBLES_MAX = 500
 _CAMBIOS_SQL = f"""
     SELECT coalesce(string_agg(marca, ' ' ORDER BY marca), '') FROM (

@@ -35,14 +35,15 @@ def bucket(django_db_setup):
 @pytest.fixture(scope="session", autouse=True)
 def vaciado_entre_pruebas():
     """Transactional tests end with Django's flush, one TRUNCATE of every table; the custody
-    log refuses TRUNCATE (permisos/models.py). Only that flush, here, may go around it."""
+    log and the permission changes refuse TRUNCATE (permisos/models.py). Only that flush, here, may
+    go around it."""
     import pgtrigger
     from django.core.management.commands import flush
 
     original = flush.Command.handle
 
     def handle(self, *args, **options):
-        with pgtrigger.ignore("permisos.RegistroCustodia:sin_vaciar"):
+        with pgtrigger.ignore("permisos.RegistroCustodia:sin_vaciar", "permisos.CambioPermisos:sin_vaciar"):
             return original(self, *args, **options)
 
     flush.Command.handle = handle

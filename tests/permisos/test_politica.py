@@ -104,12 +104,15 @@ def test_los_ids_visibles_son_los_del_q_de_la_politica(usuarios, expediente, aje
     assert policies.ids_expedientes_visibles(usuarios["abogado"], 1) is None  # over the limit: the Q decides
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_los_ids_guardados_siguen_cada_concesion_y_revocacion(usuarios, expediente, ajeno,
                                                               django_assert_num_queries):
     """The process keeps a lawyer's ids between requests (policies._VISIBLES): after each grant,
     revocation, group change or reassignment they are the Q's again, and while nothing changes
-    they cost one query (the changes' mark), not the guardian rows."""
+    they cost one query (the changes' mark), not the guardian rows. Outside a transaction, as a
+    view runs; ids read inside one that has written are not kept (it may roll back)."""
     from django.contrib.auth.models import Group
+    from django.db import connection, transaction
     from guardian.shortcuts import assign_perm, remove_perm
 
     from expedientes.models import ExpedientePage
@@ -146,6 +149,16 @@ def test_los_ids_guardados_siguen_cada_concesion_y_revocacion(usuarios, expedien
     # nothing in the project updates these rows; a statement that does is noted for everybody
     policies.ExpedienteUserObjectPermission.objects.filter(user=abogado).update(content_object=expediente)
     assert igual_al_q() == {expediente.pk}
+    with pytest.raises(RuntimeError), transaction.atomic():
+        assign_perm("expedientes.view_expedientepage", abogado, ajeno)
+        assert igual_al_q() == {expediente.pk, ajeno.pk}  # read inside, not kept
+        raise RuntimeError("rolled back")
+    assert igual_al_q() == {expediente.pk}
+    with django_assert_num_queries(1):
+        assert policies.ids_expedientes_visibles(abogado, 1000) == [expediente.pk]
+    with pytest.raises(Exception, match="Cannot truncate"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {policies.CAMBIOS_TABLA}")
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
