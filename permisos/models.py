@@ -17,6 +17,19 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 CAMBIOS_TABLA = "permisos_cambio_permisos"
 
 
+def solo_anotar() -> list:
+    """The triggers of an append-only table: the database refuses UPDATE, DELETE and TRUNCATE
+    (TRUNCATE fires no row triggers: a statement-level one of its own)."""
+    return [
+        pgtrigger.Protect(name="solo_anotar", operation=pgtrigger.Update | pgtrigger.Delete),
+        pgtrigger.Trigger(
+            name="sin_vaciar", level=pgtrigger.Statement, when=pgtrigger.Before,
+            operation=pgtrigger.Truncate,
+            func="RAISE EXCEPTION 'pgtrigger: Cannot truncate % table', TG_TABLE_NAME;",
+        ),
+    ]
+
+
 def _cambios_anotar(columna: str) -> list:
     """The triggers that note, in CambioPermisos, every statement that writes rows of a
     guardian table on expedientes: for whom (the `columna` of the rows written: user_id or
@@ -79,14 +92,7 @@ class CambioPermisos(models.Model):
         indexes = [models.Index(fields=["usuario_id", "grupo_id"], name="cambios_quien_idx")]
         # a mark must never come back (policies._VISIBLES): the rows are never changed, deleted
         # or truncated (only the tests' flush goes around it: tests/conftest.py)
-        triggers = [
-            pgtrigger.Protect(name="solo_anotar", operation=pgtrigger.Update | pgtrigger.Delete),
-            pgtrigger.Trigger(
-                name="sin_vaciar", level=pgtrigger.Statement, when=pgtrigger.Before,
-                operation=pgtrigger.Truncate,
-                func="RAISE EXCEPTION 'pgtrigger: Cannot truncate % table', TG_TABLE_NAME;",
-            ),
-        ]
+        triggers = solo_anotar()
 
 
 class RegistroCustodia(models.Model):
@@ -182,15 +188,7 @@ class RegistroCustodia(models.Model):
         # pgtrigger (not SQL kept by hand in a migration): the triggers are declared here next
         # to the fields, makemigrations writes them, and `pgtrigger.ignore` is the one
         # sanctioned way around them (the tests that prove the chain catches tampering).
-        triggers = [
-            pgtrigger.Protect(name="solo_anotar", operation=pgtrigger.Update | pgtrigger.Delete),
-            # TRUNCATE fires no row triggers: a statement-level one of its own.
-            pgtrigger.Trigger(
-                name="sin_vaciar", level=pgtrigger.Statement, when=pgtrigger.Before,
-                operation=pgtrigger.Truncate,
-                func="RAISE EXCEPTION 'pgtrigger: Cannot truncate % table', TG_TABLE_NAME;",
-            ),
-        ]
+        triggers = solo_anotar()
 
     def __str__(self):
         return f"#{self.secuencia} {self.get_accion_display()} {self.usuario_nombre}".strip()
