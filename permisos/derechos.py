@@ -27,7 +27,7 @@ class Derechos:
     # permission is of the object's model), each an index probe: counting a lawyer's 4,000
     # rows took 3 ms of every request. Their paths are read only where a page inside an
     # expediente asks: PoliticaPaginas._caminos_guardian
-    guardian: dict[str, int] = field(default_factory=dict)
+    guardian: set[str] = field(default_factory=set)
     colecciones: int = 0  # Wagtail collection permissions (documents, images: closed)
     dossiers_compartidos: int = 0  # dossiers shared for viewing with one of the user's groups
     juzgados: list[tuple[str, int]] = field(default_factory=list)  # (path, page id)
@@ -58,7 +58,7 @@ SELECT 'unidad', pg.path, p.codename, NULL, pg.id
   JOIN auth_permission p ON p.id = gpp.permission_id
  WHERE ug.user_id = %(u)s
 UNION ALL
-SELECT 'guardian', p.codename, NULL, NULL, 1
+SELECT 'guardian', p.codename, NULL, NULL, NULL
   FROM auth_permission p
   JOIN django_content_type ct ON ct.id = p.content_type_id
  WHERE ct.app_label = 'expedientes' AND ct.model = 'expedientepage'
@@ -113,7 +113,7 @@ def _leer(usuario) -> Derechos:
             elif tipo == "unidad":
                 d.unidad.append((a, n, b.rsplit("_", 1)[0]))
             elif tipo == "guardian":
-                d.guardian[a] = n
+                d.guardian.add(a)
             elif tipo == "colecciones":
                 d.colecciones = n
             elif tipo == "dossiers":
